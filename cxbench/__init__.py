@@ -1,0 +1,1 @@
+"""cxbench: digital CX management benchmark research."""

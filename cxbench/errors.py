@@ -1,0 +1,109 @@
+"""Errors a user can cause, each naming where the problem is.
+
+Every exception that cxbench raises on purpose derives from :class:`CxbenchError`,
+so that the command line can turn any of them into one readable line and an exit
+code instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "CxbenchError",
+    "InstrumentError",
+    "UnusableFileError",
+    "ParameterError",
+]
+
+
+class CxbenchError(Exception):
+    """Base class of every error that cxbench raises on purpose."""
+
+
+class InstrumentError(CxbenchError):
+    """An instrument definition is missing, malformed or inconsistent.
+
+    Parameters
+    ----------
+    source : str
+        The file (or instrument name) that was being read.
+    key : str
+        Dotted path of the offending key, e.g. ``dimensions[1].items[0].id``.
+    problem : str
+        What is wrong with it.
+
+    Examples
+    --------
+    >>> str(InstrumentError("my.yaml", "scale.max", "must be greater than scale.min"))
+    'my.yaml: scale.max: must be greater than scale.min'
+    """
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        self.source = source
+        self.key = key
+        self.problem = problem
+        where = f"{source}: {key}" if key else source
+        super().__init__(f"{where}: {problem}")
+
+
+class UnusableFileError(CxbenchError):
+    """A data file cannot be used at all (empty, not a table, a column missing...).
+
+    Parameters
+    ----------
+    path : str
+        The file.
+    problem : str
+        What makes it unusable.
+    column : str, optional
+        The column concerned, where there is one.
+    row : int, optional
+        The row concerned (as the file shows it), where there is one.
+    value : object, optional
+        The offending value, where there is one.
+
+    Examples
+    --------
+    >>> str(UnusableFileError("survey.csv", "item column is missing", column="master_4"))
+    "survey.csv: column 'master_4': item column is missing"
+    """
+
+    def __init__(
+        self,
+        path: str,
+        problem: str,
+        *,
+        column: str | None = None,
+        row: int | None = None,
+        value: Any = None,
+    ) -> None:
+        self.path = str(path)
+        self.problem = problem
+        self.column = column
+        self.row = row
+        self.value = value
+        parts = [self.path]
+        if row is not None:
+            parts.append(f"row {row}")
+        if column is not None:
+            parts.append(f"column {column!r}")
+        if value is not None:
+            parts.append(f"value {value!r}")
+        super().__init__(": ".join(parts) + f": {problem}")
+
+
+class ParameterError(CxbenchError):
+    """A parameter given to a cxbench function or command is invalid.
+
+    Examples
+    --------
+    >>> str(ParameterError("min_answered", 7, "exceeds the 4 items of dimension 'measure'"))
+    "min_answered=7: exceeds the 4 items of dimension 'measure'"
+    """
+
+    def __init__(self, name: str, value: Any, problem: str) -> None:
+        self.name = name
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{name}={value!r}: {problem}")

@@ -1,0 +1,381 @@
+"""The survey instrument: dimensions, statements (items) and the answer scale.
+
+An instrument is described in a YAML file (see ``cxbench/instruments/`` for the
+bundled ``digital-cx-2023``) and loaded into frozen dataclasses. Every other step of
+the pipeline takes an :class:`Instrument`, so that any k-point scale and any number of
+dimensions and items work the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InstrumentError
+
+__all__ = [
+    "Scale",
+    "Item",
+    "Dimension",
+    "Instrument",
+    "load_instrument",
+    "available_instruments",
+    "normalise_label",
+    "DEFAULT_INSTRUMENT",
+]
+
+DEFAULT_INSTRUMENT = "digital-cx-2023"
+
+_ITEM_SOURCES = ("published", "named", "illustrative")
+
+
+def normalise_label(text: str) -> str:
+    """Fold an answer label for matching: case, accents' forms and spaces.
+
+    Case is folded with Unicode rules (so the Turkish capital ``İ`` matches ``i``),
+    runs of white space become one space and the ends are stripped.
+
+    Examples
+    --------
+    >>> normalise_label("  Strongly   AGREE ")
+    'strongly agree'
+    >>> normalise_label("KESİNLİKLE katılıyorum") == normalise_label("kesinlikle katılıyorum")
+    True
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    # casefold() turns the Turkish dotted capital into "i" + combining dot above.
+    folded = folded.replace("i\u0307", "i")
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A Likert answer scale from ``min`` to ``max`` points.
+
+    Examples
+    --------
+    >>> s = Scale(1, 5, {"en": ("SD", "D", "N", "A", "SA")})
+    >>> s.points, s.reverse(2)
+    (5, 4)
+    """
+
+    min: int
+    max: int
+    labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def points(self) -> int:
+        """Number of answer options on the scale."""
+        return self.max - self.min + 1
+
+    def reverse(self, value: float) -> float:
+        """Reverse-key an answer: ``x`` becomes ``min + max - x``."""
+        return self.min + self.max - value
+
+    def label_codes(self) -> dict[str, int]:
+        """Map every normalised label, in every language, to its point value."""
+        codes: dict[str, int] = {}
+        for labels in self.labels.values():
+            for offset, label in enumerate(labels):
+                codes[normalise_label(label)] = self.min + offset
+        return codes
+
+
+@dataclass(frozen=True)
+class Item:
+    """One statement of the instrument.
+
+    ``text`` maps a language code to the statement; ``published_score`` is the
+    figure a published report gives for it, where there is one.
+    """
+
+    id: str
+    dimension: str
+    text: Mapping[str, str]
+    reverse: bool = False
+    published_score: float | None = None
+    source: str | None = None
+
+    def label(self, language: str = "en") -> str:
+        """The statement in ``language``, falling back to English."""
+        return self.text.get(language) or self.text["en"]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A group of items scored together (e.g. Measure, Manage, Master)."""
+
+    id: str
+    label: Mapping[str, str]
+    items: tuple[Item, ...]
+    description: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def item_ids(self) -> list[str]:
+        """Ids of the dimension's items, in instrument order."""
+        return [item.id for item in self.items]
+
+    def name(self, language: str = "en") -> str:
+        """The dimension's label in ``language``, falling back to English."""
+        return self.label.get(language) or self.label.get("en") or self.id
+
+    @property
+    def default_min_answered(self) -> int:
+        """Items a respondent must answer to get a score: ceil(75 % of items)."""
+        return math.ceil(0.75 * len(self.items))
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """A survey instrument: an answer scale and dimensions of items.
+
+    Examples
+    --------
+    >>> inst = load_instrument("digital-cx-2023")
+    >>> inst.id, [d.id for d in inst.dimensions], len(inst.items)
+    ('digital-cx-2023', ['measure', 'manage', 'master'], 12)
+    >>> inst.scale.min, inst.scale.max
+    (1, 5)
+    """
+
+    id: str
+    title: Mapping[str, str]
+    scale: Scale
+    dimensions: tuple[Dimension, ...]
+    source: str = ""
+
+    @property
+    def items(self) -> list[Item]:
+        """All items, dimension by dimension, in instrument order."""
+        return [item for dim in self.dimensions for item in dim.items]
+
+    @property
+    def item_ids(self) -> list[str]:
+        """Ids of all items, in instrument order."""
+        return [item.id for item in self.items]
+
+    @property
+    def dimension_ids(self) -> list[str]:
+        """Ids of the dimensions, in instrument order."""
+        return [dim.id for dim in self.dimensions]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        """The dimension with id ``dimension_id``."""
+        for dim in self.dimensions:
+            if dim.id == dimension_id:
+                return dim
+        raise KeyError(dimension_id)
+
+    def item(self, item_id: str) -> Item:
+        """The item with id ``item_id``."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def languages(self) -> list[str]:
+        """Languages in which every statement has a text (English first)."""
+        common = set.intersection(*(set(item.text) for item in self.items))
+        return sorted(common, key=lambda lang: (lang != "en", lang))
+
+
+def available_instruments() -> list[str]:
+    """Names of the instruments shipped with cxbench.
+
+    Examples
+    --------
+    >>> "digital-cx-2023" in available_instruments()
+    True
+    """
+    folder = resources.files("cxbench").joinpath("instruments")
+    return sorted(
+        entry.name.removesuffix(".yaml")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".yaml")
+    )
+
+
+def load_instrument(name_or_path: str | Path = DEFAULT_INSTRUMENT) -> Instrument:
+    """Load and validate an instrument by bundled name or YAML path.
+
+    Parameters
+    ----------
+    name_or_path : str or Path
+        A bundled instrument's name (see :func:`available_instruments`) or the path
+        of a YAML file.
+
+    Returns
+    -------
+    Instrument
+
+    Raises
+    ------
+    InstrumentError
+        If the file is missing or a key is missing or invalid; the message names
+        the file and the key.
+
+    Examples
+    --------
+    >>> inst = load_instrument()
+    >>> inst.item("master_2").published_score
+    52.0
+    >>> inst.dimension("manage").default_min_answered
+    3
+    """
+    text, source = _read_instrument_text(name_or_path)
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InstrumentError(source, "", f"not valid YAML ({exc})") from None
+    return _parse_instrument(raw, source)
+
+
+def _read_instrument_text(name_or_path: str | Path) -> tuple[str, str]:
+    candidate = str(name_or_path)
+    if candidate in available_instruments():
+        resource = resources.files("cxbench").joinpath("instruments", f"{candidate}.yaml")
+        return resource.read_text(encoding="utf-8"), candidate
+    path = Path(candidate)
+    if not path.is_file():
+        raise InstrumentError(
+            candidate,
+            "",
+            "no such instrument file, and not a bundled instrument "
+            f"(bundled: {', '.join(available_instruments())})",
+        )
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstrumentError(str(path), "", f"cannot be read ({exc})") from None
+
+
+def _require(mapping: Any, key: str, where: str, source: str) -> Any:
+    if not isinstance(mapping, dict):
+        raise InstrumentError(source, where or "(top level)", "must be a mapping")
+    if key not in mapping or mapping[key] is None:
+        raise InstrumentError(source, _join(where, key), "is required")
+    return mapping[key]
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+def _text_map(value: Any, where: str, source: str, *, required: bool) -> dict[str, str]:
+    if value is None and not required:
+        return {}
+    if isinstance(value, str):
+        value = {"en": value}
+    if not isinstance(value, dict) or not value:
+        raise InstrumentError(source, where, "must map language codes to texts")
+    out: dict[str, str] = {}
+    for lang, text in value.items():
+        if not isinstance(text, str) or not text.strip():
+            raise InstrumentError(source, f"{where}.{lang}", "must be a non-empty text")
+        out[str(lang)] = text.strip()
+    if required and "en" not in out:
+        raise InstrumentError(source, f"{where}.en", "is required")
+    return out
+
+
+def _parse_scale(raw: Any, source: str) -> Scale:
+    lo = _require(raw, "min", "scale", source)
+    hi = _require(raw, "max", "scale", source)
+    for key, value in (("min", lo), ("max", hi)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InstrumentError(source, f"scale.{key}", f"must be a whole number, got {value!r}")
+    if hi <= lo:
+        raise InstrumentError(source, "scale.max", f"must be greater than scale.min ({lo})")
+    labels_raw = raw.get("labels") or {}
+    if not isinstance(labels_raw, dict):
+        raise InstrumentError(source, "scale.labels", "must map language codes to lists")
+    labels: dict[str, tuple[str, ...]] = {}
+    points = hi - lo + 1
+    seen: dict[str, tuple[str, int]] = {}
+    for lang, values in labels_raw.items():
+        where = f"scale.labels.{lang}"
+        if not isinstance(values, list) or len(values) != points:
+            raise InstrumentError(source, where, f"must list {points} labels, lowest first")
+        for position, label in enumerate(values):
+            if not isinstance(label, str) or not label.strip():
+                raise InstrumentError(source, f"{where}[{position}]", "must be a non-empty text")
+            other = seen.setdefault(normalise_label(label), (f"{lang}[{position}]", position))
+            if other[1] != position:
+                raise InstrumentError(
+                    source, f"{where}[{position}]", f"same label as {other[0]}, another point"
+                )
+        labels[str(lang)] = tuple(v.strip() for v in values)
+    return Scale(lo, hi, labels)
+
+
+def _parse_instrument(raw: Any, source: str) -> Instrument:
+    if not isinstance(raw, dict):
+        raise InstrumentError(source, "", "must be a YAML mapping with id, scale and dimensions")
+    inst_id = _require(raw, "id", "", source)
+    if not isinstance(inst_id, str) or not inst_id.strip():
+        raise InstrumentError(source, "id", "must be a non-empty text")
+    title = _text_map(raw.get("title"), "title", source, required=False) or {"en": inst_id}
+    scale = _parse_scale(_require(raw, "scale", "", source), source)
+    dims_raw = _require(raw, "dimensions", "", source)
+    if not isinstance(dims_raw, list) or not dims_raw:
+        raise InstrumentError(source, "dimensions", "must be a non-empty list")
+    dimensions: list[Dimension] = []
+    seen_dims: set[str] = set()
+    seen_items: set[str] = set()
+    for d_pos, d_raw in enumerate(dims_raw):
+        where = f"dimensions[{d_pos}]"
+        d_id = _require(d_raw, "id", where, source)
+        if not isinstance(d_id, str) or not d_id.strip():
+            raise InstrumentError(source, f"{where}.id", "must be a non-empty text")
+        if d_id in seen_dims:
+            raise InstrumentError(source, f"{where}.id", f"dimension {d_id!r} is defined twice")
+        seen_dims.add(d_id)
+        label = _text_map(d_raw.get("label"), f"{where}.label", source, required=False)
+        description = _text_map(
+            d_raw.get("description"), f"{where}.description", source, required=False
+        )
+        items_raw = _require(d_raw, "items", where, source)
+        if not isinstance(items_raw, list) or not items_raw:
+            raise InstrumentError(source, f"{where}.items", "must be a non-empty list")
+        items = []
+        for i_pos, i_raw in enumerate(items_raw):
+            items.append(_parse_item(i_raw, d_id, f"{where}.items[{i_pos}]", source, seen_items))
+        dimensions.append(
+            Dimension(d_id, label or {"en": d_id}, tuple(items), description=description)
+        )
+    return Instrument(inst_id, title, scale, tuple(dimensions), source=source)
+
+
+def _parse_item(raw: Any, dim_id: str, where: str, source: str, seen: set[str]) -> Item:
+    item_id = _require(raw, "id", where, source)
+    if not isinstance(item_id, str) or not item_id.strip():
+        raise InstrumentError(source, f"{where}.id", "must be a non-empty text")
+    if item_id in seen:
+        raise InstrumentError(source, f"{where}.id", f"item {item_id!r} is defined twice")
+    seen.add(item_id)
+    text = _text_map(_require(raw, "text", where, source), f"{where}.text", source, required=True)
+    reverse = raw.get("reverse", False)
+    if not isinstance(reverse, bool):
+        raise InstrumentError(source, f"{where}.reverse", f"must be true or false, got {reverse!r}")
+    published = raw.get("published_score")
+    if published is not None:
+        if isinstance(published, bool) or not isinstance(published, int | float):
+            raise InstrumentError(source, f"{where}.published_score", "must be a number")
+        if not 0 <= published <= 100:
+            raise InstrumentError(source, f"{where}.published_score", "must be a percentage 0-100")
+        published = float(published)
+    item_source = raw.get("source")
+    if item_source is not None and item_source not in _ITEM_SOURCES:
+        raise InstrumentError(
+            source, f"{where}.source", f"must be one of {', '.join(_ITEM_SOURCES)}"
+        )
+    return Item(item_id, dim_id, text, reverse, published, item_source)

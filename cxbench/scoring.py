@@ -1,0 +1,359 @@
+"""Scores: statements (items), respondents' dimension scores and group dimension scores.
+
+Two methods are offered:
+
+``sum_max`` (the default, the published report's method)
+    points given / maximum points that could have been given × 100. On a 1–5 scale a
+    dimension where everyone answers 3.5 scores 70 %; it can never fall below
+    100·min/max (20 % on 1–5).
+``pomp`` (percent of maximum possible)
+    (mean − min) / (max − min) × 100, from 0 to 100; the same answers give 62.5 %.
+
+On a 1–5 scale sum/max % = 20 + 0.8 × POMP, so both order groups identically.
+
+All functions take a *validated* wide frame (one row per respondent, one numeric
+column per item, answers coded in scale points, NaN for a missing answer) as made by
+:func:`cxbench.validation.validate_responses`, and return tidy (long) frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+from .instrument import Dimension, Instrument
+
+__all__ = [
+    "METHODS",
+    "MISSING_GROUP",
+    "reverse_items",
+    "respondent_scores",
+    "dimension_scores",
+    "item_scores",
+    "resolve_min_answered",
+]
+
+Method = Literal["sum_max", "pomp"]
+METHODS: tuple[str, ...] = ("sum_max", "pomp")
+#: Label given to respondents whose grouping value is missing.
+MISSING_GROUP = "(missing)"
+
+
+def _check_method(method: str) -> None:
+    if method not in METHODS:
+        raise ParameterError("method", method, f"must be one of {', '.join(METHODS)}")
+
+
+def _answers(data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]) -> np.ndarray:
+    """The answers of ``item_ids`` as a float matrix, checked against the scale."""
+    missing = [item for item in item_ids if item not in data.columns]
+    if missing:
+        raise ParameterError("data", "columns", f"item columns missing: {', '.join(missing)}")
+    try:
+        values = data[list(item_ids)].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(
+            "data", "items", f"answers must be numeric scale points; validate first ({exc})"
+        ) from None
+    lo, hi = instrument.scale.min, instrument.scale.max
+    bad = ~np.isnan(values) & ((values < lo) | (values > hi) | (values != np.round(values)))
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise ParameterError(
+            "data",
+            f"row {row}, column {item_ids[col]!r}: {values[row, col]!r}",
+            f"answers must be whole points from {lo} to {hi}; validate the data first",
+        )
+    return values
+
+
+def _points_to_percent(
+    sums: np.ndarray, counts: np.ndarray, instrument: Instrument, method: str
+) -> np.ndarray:
+    lo, hi = instrument.scale.min, instrument.scale.max
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "sum_max":
+            score = sums / (hi * counts) * 100.0
+        else:
+            score = (sums / counts - lo) / (hi - lo) * 100.0
+    return np.where(counts > 0, score, np.nan)
+
+
+def reverse_items(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Flip reverse-keyed items: an answer ``x`` becomes ``min + max - x``.
+
+    Every scoring function calls this first; call it yourself only to look at the
+    recoded answers.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import Dimension, Instrument, Item, Scale
+    >>> inst = Instrument("x", {}, Scale(1, 5), (Dimension("d", {}, (
+    ...     Item("a", "d", {"en": "A"}), Item("b", "d", {"en": "B"}, reverse=True))),))
+    >>> reverse_items(pd.DataFrame({"a": [1.0, 4.0], "b": [1.0, 4.0]}), inst)
+         a    b
+    0  1.0  5.0
+    1  4.0  2.0
+    """
+    reversed_ids = [item.id for item in instrument.items if item.reverse]
+    if not reversed_ids:
+        return data
+    out = data.copy()
+    lo, hi = instrument.scale.min, instrument.scale.max
+    out[reversed_ids] = (lo + hi) - out[reversed_ids]
+    return out
+
+
+def resolve_min_answered(dimension: Dimension, min_answered: int | None) -> int:
+    """The number of answered items a respondent needs for a dimension score.
+
+    ``None`` means the default, ceil(75 % of the dimension's items).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> measure = load_instrument().dimension("measure")
+    >>> resolve_min_answered(measure, None), resolve_min_answered(measure, 4)
+    (3, 4)
+    """
+    if min_answered is None:
+        return dimension.default_min_answered
+    if isinstance(min_answered, bool) or not isinstance(min_answered, int | np.integer):
+        raise ParameterError("min_answered", min_answered, "must be a whole number")
+    if min_answered < 1:
+        raise ParameterError("min_answered", min_answered, "must be at least 1")
+    if min_answered > len(dimension.items):
+        raise ParameterError(
+            "min_answered",
+            min_answered,
+            f"exceeds the {len(dimension.items)} items of dimension {dimension.id!r}",
+        )
+    return int(min_answered)
+
+
+def _group_keys(data: pd.DataFrame, by: str | None) -> pd.Series:
+    if by is None:
+        return pd.Series("all", index=data.index, dtype=object)
+    if by not in data.columns:
+        raise ParameterError("by", by, f"no such column (columns: {', '.join(map(str, data.columns))})")
+    keys = data[by].astype(object)
+    return keys.where(keys.notna(), MISSING_GROUP).map(str)
+
+
+def respondent_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Each respondent's score on each dimension, as a tidy frame.
+
+    A respondent's dimension score is the sum of the points they gave divided by
+    (scale max × items they answered) × 100, provided they answered at least
+    ``min_answered`` of the dimension's items; otherwise it is missing (NaN).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Validated wide answers (one row per respondent).
+    instrument : Instrument
+    method : {"sum_max", "pomp"}
+        See the module notes.
+    min_answered : int, optional
+        Answered items needed for a score; default ceil(75 % of the items).
+    id_column : str
+        The respondent id column, carried into the result.
+    by : str or list of str, optional
+        Further columns (e.g. ``sector``) to carry into the result.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id_column``, the ``by`` columns, ``dimension``, ``answered``,
+        ``score``; respondents in input order, dimensions in instrument order.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> row = {item: 4 for item in inst.item_ids} | {"respondent_id": "r1"}
+    >>> row["master_4"] = None          # three of four Master items answered
+    >>> respondent_scores(pd.DataFrame([row]), inst)
+      respondent_id dimension  answered  score
+    0            r1   measure         4   80.0
+    1            r1    manage         4   80.0
+    2            r1    master         3   80.0
+    """
+    _check_method(method)
+    carry = [by] if isinstance(by, str) else list(by or [])
+    for column in [id_column, *carry]:
+        if column not in data.columns:
+            raise ParameterError("column", column, "not in the data")
+    values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
+    n = len(data)
+    frames = []
+    start = 0
+    for dim in instrument.dimensions:
+        k = len(dim.items)
+        block = values[:, start : start + k]
+        start += k
+        answered = (~np.isnan(block)).sum(axis=1)
+        sums = np.nansum(block, axis=1)
+        score = _points_to_percent(sums, answered, instrument, method)
+        score[answered < resolve_min_answered(dim, min_answered)] = np.nan
+        frame = {column: data[column].to_numpy() for column in [id_column, *carry]}
+        frame |= {
+            "dimension": np.full(n, dim.id, dtype=object),
+            "answered": answered,
+            "score": score,
+        }
+        frames.append(pd.DataFrame(frame))
+    out = pd.concat(frames, ignore_index=True)
+    # respondent-major order: all dimensions of respondent 1, then respondent 2...
+    order = np.arange(len(out)).reshape(len(instrument.dimensions), n).T.ravel()
+    return out.iloc[order].reset_index(drop=True)
+
+
+def dimension_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+) -> pd.DataFrame:
+    """Group dimension scores: the mean of the respondents' dimension scores.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Validated wide answers.
+    instrument : Instrument
+    by : str, optional
+        A grouping column (e.g. ``"sector"``); without it one group, ``"all"``.
+        Respondents whose grouping value is missing form the group ``"(missing)"``.
+    method, min_answered, id_column
+        As in :func:`respondent_scores`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group``, ``dimension``, ``n`` (respondents with a score),
+        ``score``; groups sorted, dimensions in instrument order.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [{item: points for item in inst.item_ids} | {"respondent_id": rid}
+    ...         for rid, points in (("a", 3), ("b", 4))]
+    >>> dimension_scores(pd.DataFrame(rows), inst)
+      group dimension  n  score
+    0   all   measure  2   70.0
+    1   all    manage  2   70.0
+    2   all    master  2   70.0
+    >>> dimension_scores(pd.DataFrame(rows), inst, method="pomp").score.tolist()
+    [62.5, 62.5, 62.5]
+    """
+    groups = _group_keys(data, by)
+    scores = respondent_scores(
+        data, instrument, method=method, min_answered=min_answered, id_column=id_column
+    )
+    scores["group"] = np.repeat(groups.to_numpy(), len(instrument.dimensions))
+    out = (
+        scores.groupby(["group", "dimension"], sort=False)["score"]
+        .agg(n="count", score="mean")
+        .reset_index()
+    )
+    return _sort(out, instrument, ["group", "dimension"])
+
+
+def item_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+    method: Method = "sum_max",
+) -> pd.DataFrame:
+    """Statement (item) scores: points given / (scale max × answers) × 100.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Validated wide answers.
+    instrument : Instrument
+    by : str, optional
+        A grouping column; without it one group, ``"all"``.
+    method : {"sum_max", "pomp"}
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group``, ``dimension``, ``item``, ``n`` (answers), ``score``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [{item: p for item in inst.item_ids} for p in (2, 5, 4)]
+    >>> item_scores(pd.DataFrame(rows), inst).head(2)
+      group dimension       item  n  score
+    0   all   measure  measure_1  3   73.3...
+    1   all   measure  measure_2  3   73.3...
+    """
+    _check_method(method)
+    groups = _group_keys(data, by)
+    values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
+    codes, labels = pd.factorize(groups, sort=False)
+    n_groups = len(labels)
+    answered = ~np.isnan(values)
+    counts = np.zeros((n_groups, values.shape[1]))
+    sums = np.zeros((n_groups, values.shape[1]))
+    np.add.at(counts, codes, answered)
+    np.add.at(sums, codes, np.where(answered, values, 0.0))
+    score = _points_to_percent(sums, counts, instrument, method)
+    items = instrument.items
+    out = pd.DataFrame(
+        {
+            "group": np.repeat(np.asarray(labels, dtype=object), len(items)),
+            "dimension": np.tile([item.dimension for item in items], n_groups),
+            "item": np.tile([item.id for item in items], n_groups),
+            "n": counts.ravel().astype(int),
+            "score": score.ravel(),
+        }
+    )
+    return _sort(out, instrument, ["group", "dimension", "item"])
+
+
+def _sort(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:
+    """Groups in natural order, dimensions and items in instrument order."""
+    rank = {
+        "dimension": {d: i for i, d in enumerate(instrument.dimension_ids)},
+        "item": {d: i for i, d in enumerate(instrument.item_ids)},
+    }
+
+    def key(column: pd.Series) -> pd.Series:
+        if column.name in rank:
+            return column.map(rank[column.name])
+        return column.map(_natural_key)
+
+    return frame.sort_values(keys, key=key, kind="stable").reset_index(drop=True)
+
+
+def _natural_key(value: object) -> tuple:
+    # "(missing)" last; numbers (editions) as numbers; texts case-insensitively.
+    text = str(value)
+    if text == MISSING_GROUP:
+        return (2, 0.0, "")
+    try:
+        return (0, float(text), "")
+    except ValueError:
+        return (1, 0.0, text.casefold())
