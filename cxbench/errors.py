@@ -12,8 +12,8 @@ from typing import Any
 __all__ = [
     "CxbenchError",
     "InstrumentError",
-    "UnusableFileError",
     "ParameterError",
+    "UnusableFileError",
 ]
 
 

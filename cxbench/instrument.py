@@ -22,14 +22,14 @@ import yaml
 from .errors import InstrumentError
 
 __all__ = [
-    "Scale",
-    "Item",
+    "DEFAULT_INSTRUMENT",
     "Dimension",
     "Instrument",
-    "load_instrument",
+    "Item",
+    "Scale",
     "available_instruments",
+    "load_instrument",
     "normalise_label",
-    "DEFAULT_INSTRUMENT",
 ]
 
 DEFAULT_INSTRUMENT = "digital-cx-2023"
@@ -117,6 +117,7 @@ class Dimension:
     label: Mapping[str, str]
     items: tuple[Item, ...]
     description: Mapping[str, str] = field(default_factory=dict)
+    published_score: float | None = None
 
     @property
     def item_ids(self) -> list[str]:
@@ -311,7 +312,9 @@ def _parse_scale(raw: Any, source: str) -> Scale:
             other = seen.setdefault(normalise_label(label), (f"{lang}[{position}]", position))
             if other[1] != position:
                 raise InstrumentError(
-                    source, f"{where}[{position}]", f"same label as {other[0]}, another point"
+                    source,
+                    f"{where}[{position}]",
+                    f"same label as {other[0]}, another point",
                 )
         labels[str(lang)] = tuple(v.strip() for v in values)
     return Scale(lo, hi, labels)
@@ -349,10 +352,22 @@ def _parse_instrument(raw: Any, source: str) -> Instrument:
         items = []
         for i_pos, i_raw in enumerate(items_raw):
             items.append(_parse_item(i_raw, d_id, f"{where}.items[{i_pos}]", source, seen_items))
+        published = _published(d_raw, where, source)
         dimensions.append(
-            Dimension(d_id, label or {"en": d_id}, tuple(items), description=description)
+            Dimension(d_id, label or {"en": d_id}, tuple(items), description, published)
         )
     return Instrument(inst_id, title, scale, tuple(dimensions), source=source)
+
+
+def _published(raw: dict, where: str, source: str) -> float | None:
+    published = raw.get("published_score")
+    if published is None:
+        return None
+    if isinstance(published, bool) or not isinstance(published, int | float):
+        raise InstrumentError(source, f"{where}.published_score", "must be a number")
+    if not 0 <= published <= 100:
+        raise InstrumentError(source, f"{where}.published_score", "must be a percentage 0-100")
+    return float(published)
 
 
 def _parse_item(raw: Any, dim_id: str, where: str, source: str, seen: set[str]) -> Item:
@@ -366,13 +381,7 @@ def _parse_item(raw: Any, dim_id: str, where: str, source: str, seen: set[str]) 
     reverse = raw.get("reverse", False)
     if not isinstance(reverse, bool):
         raise InstrumentError(source, f"{where}.reverse", f"must be true or false, got {reverse!r}")
-    published = raw.get("published_score")
-    if published is not None:
-        if isinstance(published, bool) or not isinstance(published, int | float):
-            raise InstrumentError(source, f"{where}.published_score", "must be a number")
-        if not 0 <= published <= 100:
-            raise InstrumentError(source, f"{where}.published_score", "must be a percentage 0-100")
-        published = float(published)
+    published = _published(raw, where, source)
     item_source = raw.get("source")
     if item_source is not None and item_source not in _ITEM_SOURCES:
         raise InstrumentError(

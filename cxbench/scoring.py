@@ -30,11 +30,12 @@ from .instrument import Dimension, Instrument
 __all__ = [
     "METHODS",
     "MISSING_GROUP",
-    "reverse_items",
-    "respondent_scores",
     "dimension_scores",
     "item_scores",
+    "published_comparison",
     "resolve_min_answered",
+    "respondent_scores",
+    "reverse_items",
 ]
 
 Method = Literal["sum_max", "pomp"]
@@ -57,7 +58,9 @@ def _answers(data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]
         values = data[list(item_ids)].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError) as exc:
         raise ParameterError(
-            "data", "items", f"answers must be numeric scale points; validate first ({exc})"
+            "data",
+            "items",
+            f"answers must be numeric scale points; validate first ({exc})",
         ) from None
     lo, hi = instrument.scale.min, instrument.scale.max
     bad = ~np.isnan(values) & ((values < lo) | (values > hi) | (values != np.round(values)))
@@ -139,7 +142,9 @@ def _group_keys(data: pd.DataFrame, by: str | None) -> pd.Series:
     if by is None:
         return pd.Series("all", index=data.index, dtype=object)
     if by not in data.columns:
-        raise ParameterError("by", by, f"no such column (columns: {', '.join(map(str, data.columns))})")
+        raise ParameterError(
+            "by", by, f"no such column (columns: {', '.join(map(str, data.columns))})"
+        )
     keys = data[by].astype(object)
     return keys.where(keys.notna(), MISSING_GROUP).map(str)
 
@@ -331,6 +336,59 @@ def item_scores(
         }
     )
     return _sort(out, instrument, ["group", "dimension", "item"])
+
+
+def published_comparison(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+) -> pd.DataFrame:
+    """Set the scores beside the figures a published report gives (sum/max method).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Validated wide answers.
+    instrument : Instrument
+        Its dimensions' and items' ``published_score`` are the reference.
+    min_answered, id_column
+        As in :func:`respondent_scores`.
+
+    Returns
+    -------
+    DataFrame
+        One row per dimension and item that has a published figure: ``level``
+        (``dimension`` or ``item``), ``dimension``, ``item`` (empty for a
+        dimension), ``published``, ``score``, ``difference`` (score − published).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [dict.fromkeys(inst.item_ids, p) | {"respondent_id": p} for p in (3, 4)]
+    >>> published_comparison(pd.DataFrame(rows), inst).iloc[[0, 2]]
+           level dimension       item  published  score  difference
+    0  dimension   measure                   70.0   70.0         0.0
+    2       item   measure  measure_2       60.0   70.0        10.0
+    """
+    dims = dimension_scores(data, instrument, min_answered=min_answered, id_column=id_column)
+    items = item_scores(data, instrument)
+    dim_score = dict(zip(dims["dimension"], dims["score"], strict=True))
+    item_score = dict(zip(items["item"], items["score"], strict=True))
+    records = []
+    for dim in instrument.dimensions:
+        if dim.published_score is not None:
+            records.append(("dimension", dim.id, "", dim.published_score, dim_score[dim.id]))
+        for item in dim.items:
+            if item.published_score is not None:
+                records.append(("item", dim.id, item.id, item.published_score, item_score[item.id]))
+    out = pd.DataFrame.from_records(
+        records, columns=["level", "dimension", "item", "published", "score"]
+    )
+    out["difference"] = out["score"] - out["published"]
+    return out
 
 
 def _sort(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:

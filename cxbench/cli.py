@@ -1,0 +1,324 @@
+"""The ``cxbench`` command line: a thin layer over the Python API.
+
+Every error a user can cause becomes one line on standard error and exit code 2;
+``validate`` exits 1 when rows were rejected. See ``cxbench COMMAND --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+import pandas as pd
+
+from . import __version__
+from .errors import CxbenchError, ParameterError
+from .instrument import (
+    DEFAULT_INSTRUMENT,
+    Instrument,
+    available_instruments,
+    load_instrument,
+)
+from .loading import dataset_note
+from .reliability import cronbach_alpha_by_dimension, item_analysis
+from .report import (
+    find_edition_files,
+    summary_json,
+    tables_summary,
+    write_edition_tables,
+)
+from .scoring import METHODS, dimension_scores, item_scores
+from .validation import (
+    ValidationReport,
+    default_rejects_path,
+    load_responses,
+    write_rejects,
+)
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def _add_input(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "input",
+        help="survey file: CSV (any delimiter), Qualtrics CSV, XLSX, Parquet or SPSS .sav",
+    )
+    _add_instrument(parser)
+    parser.add_argument(
+        "--id-column",
+        default="respondent_id",
+        metavar="C",
+        help="respondent id column (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="PATH",
+        help="where rejected rows go (default: <input stem>.rejects.csv beside the input)",
+    )
+
+
+def _add_instrument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--instrument",
+        default=DEFAULT_INSTRUMENT,
+        metavar="NAME|PATH",
+        help=f"bundled instrument ({', '.join(available_instruments())}) or a YAML file "
+        "(default: %(default)s)",
+    )
+
+
+def _add_min_answered(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-answered",
+        type=_positive_int,
+        metavar="K",
+        help="items of a dimension a respondent must answer to get a score "
+        "(default: ceil(75%% of the items), 3 of 4)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``cxbench`` command."""
+    parser = argparse.ArgumentParser(
+        prog="cxbench",
+        description="Digital CX management benchmark: validate, score and report survey data.",
+    )
+    parser.add_argument("--version", action="version", version=f"cxbench {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a survey file and write rejected rows aside",
+        description="Check every row against the instrument. Exit 0: all rows accepted; "
+        "1: rows rejected (written to the rejects file); 2: the file cannot be used.",
+    )
+    _add_input(validate)
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+
+    score = commands.add_parser(
+        "score",
+        help="dimension or statement scores, overall or by group",
+        description="Score validated answers. sum_max (default, the published method): "
+        "points given / maximum possible points x 100; pomp: (mean - min) / (max - min) x 100.",
+    )
+    _add_input(score)
+    score.add_argument("--by", metavar="COLUMN", help="group by this column (e.g. sector)")
+    score.add_argument("--level", choices=("dimension", "item"), default="dimension")
+    score.add_argument("--method", choices=METHODS, default="sum_max")
+    _add_min_answered(score)
+    score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    reliability = commands.add_parser(
+        "reliability",
+        help="Cronbach's alpha per dimension and item analysis",
+        description="Cronbach's alpha per dimension with its confidence interval (pingouin; "
+        "missing answers pairwise, as R's psych::alpha), item-rest correlations and "
+        "alpha if the item is deleted.",
+    )
+    _add_input(reliability)
+    reliability.add_argument("--confidence", type=float, default=0.95)
+    reliability.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    report = commands.add_parser(
+        "report",
+        help="the main job: score every edition file and write its tables",
+        description="For each benchmark_<edition> file in --data: validate, score overall "
+        "and by --by, reliability, comparison with the published figures; tables go to "
+        "<out>/<edition>/tables/.",
+    )
+    report.add_argument(
+        "--data", default="data", help="folder of edition files (default: %(default)s)"
+    )
+    report.add_argument(
+        "--edition", type=int, action="append", help="only this edition (repeatable)"
+    )
+    report.add_argument("--out", default="reports", help="reports folder (default: %(default)s)")
+    report.add_argument("--by", default="sector", help="grouping column (default: %(default)s)")
+    report.add_argument("--id-column", default="respondent_id", metavar="C")
+    _add_min_answered(report)
+    _add_instrument(report)
+    report.add_argument("--format", choices=("text", "json"), default="text")
+
+    instruments = commands.add_parser(
+        "instrument",
+        help="show an instrument's dimensions and statements",
+    )
+    instruments.add_argument("name", nargs="?", default=DEFAULT_INSTRUMENT, metavar="NAME|PATH")
+    instruments.add_argument("--language", default="en")
+    return parser
+
+
+def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationReport:
+    """Validate the input; rejected rows are written aside and reported on stderr."""
+    report = load_responses(args.input, instrument, id_column=args.id_column)
+    if report.rejected or args.rejects:
+        path = write_rejects(report, args.rejects or default_rejects_path(args.input))
+        if report.rejected:
+            print(
+                f"cxbench: {report.rejected} of {report.read} rows rejected, written with "
+                f"their reasons to {path}",
+                file=sys.stderr,
+            )
+    if report.accepted == 0 and args.command != "validate":
+        raise ParameterError("input", args.input, "no row passed validation; see the rejects file")
+    return report
+
+
+def _emit(frame: pd.DataFrame, fmt: str, note: str | None, *, decimals: int = 1) -> None:
+    if fmt == "json":
+        records = json.loads(frame.to_json(orient="records", double_precision=6))
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    elif fmt == "csv":
+        if note:
+            print(f"# {note}")
+        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+    else:
+        if note:
+            print(f"Note: {note}\n")
+        print(frame.to_string(index=False, float_format=lambda v: f"{v:.{decimals}f}"))
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    report = _validated(args, instrument)
+    if args.format == "json":
+        print(report.to_json())
+    else:
+        print(report.summary())
+        for error in report.errors[:50]:
+            print(f"  {error}")
+        if len(report.errors) > 50:
+            print(f"  ... and {len(report.errors) - 50} more (all in the rejects file)")
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    data = _validated(args, instrument).data
+    if args.level == "item":
+        frame = item_scores(data, instrument, by=args.by, method=args.method)
+    else:
+        frame = dimension_scores(
+            data,
+            instrument,
+            by=args.by,
+            method=args.method,
+            min_answered=args.min_answered,
+            id_column=args.id_column,
+        )
+    _emit(frame, args.format, dataset_note(args.input))
+    return EXIT_OK
+
+
+def _cmd_reliability(args: argparse.Namespace) -> int:
+    if not 0 < args.confidence < 1:
+        raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
+    instrument = load_instrument(args.instrument)
+    data = _validated(args, instrument).data
+    alpha = cronbach_alpha_by_dimension(data, instrument, confidence=args.confidence)
+    note = dataset_note(args.input)
+    if args.format == "table":
+        _emit(alpha, "table", note, decimals=3)
+        print()
+        _emit(item_analysis(data, instrument), "table", None, decimals=3)
+    else:
+        _emit(alpha, args.format, note, decimals=3)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    files = find_edition_files(args.data)
+    if not files:
+        raise ParameterError("data", args.data, "no benchmark_<edition> files in this folder")
+    editions = args.edition or list(files)
+    unknown = [e for e in editions if e not in files]
+    if unknown:
+        raise ParameterError(
+            "edition",
+            unknown[0],
+            f"no file for it (editions: {', '.join(map(str, files))})",
+        )
+    results = [
+        write_edition_tables(
+            files[edition],
+            edition,
+            args.out,
+            instrument,
+            by=args.by,
+            id_column=args.id_column,
+            min_answered=args.min_answered,
+        )
+        for edition in editions
+    ]
+    if args.format == "json":
+        print(summary_json(results))
+    else:
+        print("\n".join(tables_summary(result) for result in results))
+    return EXIT_REJECTED if any(r.validation.rejected for r in results) else EXIT_OK
+
+
+def _cmd_instrument(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.name)
+    lo, hi = instrument.scale.min, instrument.scale.max
+    print(f"{instrument.id}: {instrument.title.get(args.language, instrument.title['en'])}")
+    labels = instrument.scale.labels.get(args.language)
+    print(f"scale {lo}–{hi}" + (f": {' / '.join(labels)}" if labels else ""))
+    for dim in instrument.dimensions:
+        print(f"\n{dim.name(args.language)} ({dim.id})")
+        for item in dim.items:
+            flags = " [reversed]" if item.reverse else ""
+            published = f" [published {item.published_score:g} %]" if item.published_score else ""
+            print(f"  {item.id}: {item.label(args.language)}{flags}{published}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "validate": _cmd_validate,
+    "score": _cmd_score,
+    "reliability": _cmd_reliability,
+    "report": _cmd_report,
+    "instrument": _cmd_instrument,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``cxbench`` command; returns the exit code.
+
+    Examples
+    --------
+    >>> main(["instrument", "--language", "tr"])  # doctest: +ELLIPSIS
+    digital-cx-2023: Dijital müşteri deneyimi yönetimi olgunluk karşılaştırması 2023
+    scale 1–5: Kesinlikle katılmıyorum / ... / Kesinlikle katılıyorum
+    ...
+    0
+    """
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except CxbenchError as exc:
+        print(f"cxbench: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # e.g. `cxbench score ... | head`
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

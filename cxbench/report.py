@@ -1,0 +1,193 @@
+"""The main job: score each edition's data file and write its tables.
+
+For every edition file (``benchmark_<edition>.<ext>``) this validates the answers
+(rejected rows are written aside), scores dimensions and statements overall and by a
+grouping column, measures reliability, sets the scores beside the published figures
+and writes each as a CSV table under ``<out>/<edition>/tables/``. A data file's
+provenance note (see :func:`cxbench.loading.dataset_note`) heads every table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import ParameterError
+from .instrument import Instrument
+from .loading import dataset_note, read_table
+from .reliability import cronbach_alpha_by_dimension, item_analysis
+from .scoring import dimension_scores, item_scores, published_comparison
+from .validation import ValidationReport, validate_responses, write_rejects
+
+__all__ = ["EditionTables", "find_edition_files", "write_edition_tables", "write_table"]
+
+_EDITION_FILE = re.compile(r"^benchmark_(\d{4})\.(csv|xlsx|parquet|sav)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class EditionTables:
+    """What :func:`write_edition_tables` wrote for one edition."""
+
+    edition: int
+    validation: ValidationReport
+    tables: dict[str, Path]
+    rejects: Path | None
+    note: str | None
+
+
+def find_edition_files(folder: str | Path) -> dict[int, Path]:
+    """The edition files in ``folder``: ``benchmark_<year>.csv`` (or xlsx, parquet, sav).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("benchmark_2023.csv", "benchmark_2022.csv", "notes.txt"):
+    ...     _ = (folder / name).write_text("x", encoding="utf-8")
+    >>> {year: path.name for year, path in find_edition_files(folder).items()}
+    {2022: 'benchmark_2022.csv', 2023: 'benchmark_2023.csv'}
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ParameterError("data", str(folder), "no such folder")
+    found: dict[int, Path] = {}
+    for path in sorted(folder.iterdir()):
+        match = _EDITION_FILE.match(path.name)
+        if match:
+            edition = int(match.group(1))
+            if edition in found:
+                raise ParameterError(
+                    "data",
+                    str(folder),
+                    f"two files for edition {edition}: {found[edition].name}, {path.name}",
+                )
+            found[edition] = path
+    return dict(sorted(found.items()))
+
+
+def write_table(frame: pd.DataFrame, path: Path, note: str | None = None) -> Path:
+    """Write ``frame`` as UTF-8 CSV, headed by ``# note`` when there is a note.
+
+    Read it back with ``pandas.read_csv(path, comment="#")``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = write_table(pd.DataFrame({"a": [1]}), pathlib.Path(tempfile.mkdtemp()) / "t.csv",
+    ...                   note="SYNTHETIC data")
+    >>> out.read_text(encoding="utf-8").splitlines()
+    ['# SYNTHETIC data', 'a', '1']
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if note:
+            handle.write(f"# {note}\n")
+        frame.to_csv(handle, index=False, float_format="%.4f", lineterminator="\n")
+    return path
+
+
+def write_edition_tables(
+    data_path: str | Path,
+    edition: int,
+    out: str | Path,
+    instrument: Instrument,
+    *,
+    by: str = "sector",
+    id_column: str = "respondent_id",
+    min_answered: int | None = None,
+) -> EditionTables:
+    """Validate and score one edition's file and write its tables.
+
+    Parameters
+    ----------
+    data_path : str or Path
+        The edition's survey file.
+    edition : int
+        Its edition (year); the tables go to ``<out>/<edition>/tables/``.
+    out : str or Path
+        The reports folder.
+    instrument : Instrument
+    by : str
+        The grouping column for the per-group tables (skipped if absent).
+    id_column : str
+    min_answered : int, optional
+
+    Returns
+    -------
+    EditionTables
+    """
+    report = validate_responses(read_table(data_path), instrument, id_column=id_column)
+    note = dataset_note(data_path)
+    folder = Path(out) / str(edition) / "tables"
+    data = report.data
+    if data.empty:
+        raise ParameterError("data", str(data_path), "no row passed validation; see the rejects")
+    frames = {
+        "dimension_scores": dimension_scores(
+            data, instrument, min_answered=min_answered, id_column=id_column
+        ),
+        "item_scores": item_scores(data, instrument),
+        "published_comparison": published_comparison(
+            data, instrument, min_answered=min_answered, id_column=id_column
+        ),
+        "reliability": cronbach_alpha_by_dimension(data, instrument),
+        "item_analysis": item_analysis(data, instrument),
+    }
+    if by in data.columns:
+        frames[f"dimension_scores_by_{by}"] = dimension_scores(
+            data, instrument, by=by, min_answered=min_answered, id_column=id_column
+        )
+        frames[f"item_scores_by_{by}"] = item_scores(data, instrument, by=by)
+    tables = {
+        name: write_table(frame, folder / f"{name}.csv", note) for name, frame in frames.items()
+    }
+    validation_path = folder / "validation.json"
+    validation_path.write_text(report.to_json() + "\n", encoding="utf-8")
+    tables["validation"] = validation_path
+    rejects = write_rejects(report, folder / "rejects.csv") if report.rejected else None
+    return EditionTables(edition, report, tables, rejects, note)
+
+
+def tables_summary(result: EditionTables) -> str:
+    """A few lines for the terminal: counts, dimension scores, where the tables are."""
+    dims = pd.read_csv(result.tables["dimension_scores"], comment="#")
+    scores = ", ".join(f"{row.dimension} {row.score:.1f} %" for row in dims.itertuples())
+    lines = [
+        f"edition {result.edition}: {result.validation.summary()}",
+        f"  dimension scores (sum/max): {scores}",
+        f"  {len(result.tables)} tables in {result.tables['dimension_scores'].parent}",
+    ]
+    if result.rejects:
+        lines.append(f"  rejected rows written to {result.rejects}")
+    if result.note:
+        lines.append(f"  note: {result.note}")
+    return "\n".join(lines)
+
+
+def _json_default(value: object) -> object:
+    return str(value)
+
+
+def summary_json(results: list[EditionTables]) -> str:
+    """The run's results as JSON: per edition, counts and table paths."""
+    return json.dumps(
+        [
+            {
+                "edition": r.edition,
+                "read": r.validation.read,
+                "accepted": r.validation.accepted,
+                "rejected": r.validation.rejected,
+                "tables": {k: str(v) for k, v in r.tables.items()},
+                "rejects": str(r.rejects) if r.rejects else None,
+                "note": r.note,
+            }
+            for r in results
+        ],
+        indent=2,
+        ensure_ascii=False,
+        default=_json_default,
+    )
