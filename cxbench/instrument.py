@@ -40,19 +40,21 @@ _ITEM_SOURCES = ("published", "named", "illustrative")
 def normalise_label(text: str) -> str:
     """Fold an answer label for matching: case, accents' forms and spaces.
 
-    Case is folded with Unicode rules (so the Turkish capital ``İ`` matches ``i``),
-    runs of white space become one space and the ends are stripped.
+    Case is folded with Unicode rules, and the Turkish dotted and dotless i are
+    folded together (``KATILIYORUM``, typed on a non-Turkish keyboard or upper-cased
+    by a non-Turkish locale, must match ``katılıyorum``); runs of white space become
+    one space and the ends are stripped.
 
     Examples
     --------
     >>> normalise_label("  Strongly   AGREE ")
     'strongly agree'
-    >>> normalise_label("KESİNLİKLE katılıyorum") == normalise_label("kesinlikle katılıyorum")
+    >>> normalise_label("KESİNLİKLE KATILIYORUM") == normalise_label("Kesinlikle katılıyorum")
     True
     """
     folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    # casefold() turns the Turkish dotted capital into "i" + combining dot above.
-    folded = folded.replace("i\u0307", "i")
+    # casefold() turns the dotted capital İ into "i" + combining dot above.
+    folded = folded.replace("i\u0307", "i").replace("ı", "i")
     return re.sub(r"\s+", " ", folded).strip()
 
 

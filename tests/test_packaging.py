@@ -1,0 +1,65 @@
+"""The project's set-up files agree with each other and with the package."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+import cxbench
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_environment_yml_lists_the_same_requirements_as_pyproject():
+    """environment.yml (conda) and pyproject.toml must not drift apart."""
+    project = _pyproject()["project"]
+    wanted = list(project["dependencies"])
+    for extra in ("notebooks", "test"):
+        wanted += project["optional-dependencies"][extra]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = [
+        d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in {"python", "pip"}
+    ]
+    assert {_name(r): r.replace(" ", "") for r in conda} == {
+        _name(r): r.replace(" ", "") for r in wanted
+    }
+    pip_part = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip_part == ['-e ".[notebooks,test]"'] or pip_part == ["-e .[notebooks,test]"]
+
+
+def test_pandas_and_pingouin_majors_are_pinned():
+    """Stored notebook outputs depend on their output columns and reprs."""
+    deps = {_name(r): r for r in _pyproject()["project"]["dependencies"]}
+    assert re.search(r"<\s*4", deps["pandas"]) and re.search(r">=\s*3", deps["pandas"])
+    assert re.search(r"<\s*0\.8", deps["pingouin"])
+
+
+def test_public_api_is_listed_and_importable():
+    assert len(cxbench.__all__) == len(set(cxbench.__all__))
+    for name in cxbench.__all__:
+        assert hasattr(cxbench, name), name
+
+
+def test_ci_runs_the_readme_test_command():
+    """`.ci/run` calls `make test`, the README's test command."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^make test$", ci, re.M)
+    assert "make test" in readme and "make report" in readme
+
+
+def test_py_typed_and_instruments_are_package_data():
+    config = _pyproject()["tool"]["setuptools"]["package-data"]["cxbench"]
+    assert "py.typed" in config and "instruments/*.yaml" in config
+    assert (ROOT / "cxbench" / "py.typed").is_file()
