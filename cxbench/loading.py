@@ -107,7 +107,9 @@ def detect_encoding(raw: bytes) -> str:
             inside_latin += 1
         else:
             beside_other += 1
-    return "cp1254" if inside_latin > beside_other else "cp1251"
+    # Russian words give (almost) no byte beside a Latin letter; a Turkish word that
+    # starts with two national letters (Öğrenci) still gives one in two.
+    return "cp1254" if inside_latin * 3 >= beside_other else "cp1251"
 
 
 def detect_delimiter(text: str) -> str:
@@ -219,13 +221,25 @@ def _read_text(path: Path) -> RawTable:
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnusableFileError(name, "not a table: binary content, not text")
     encoding = detect_encoding(raw)
-    text = raw.decode(encoding, errors="strict" if encoding.startswith("utf") else "replace")
+    try:
+        text = raw.decode(encoding, errors="strict" if encoding.startswith("utf") else "replace")
+    except UnicodeDecodeError as exc:
+        raise UnusableFileError(
+            name,
+            f"starts with a {encoding} byte-order mark but is not {encoding} text "
+            f"({exc.reason} at byte {exc.start})",
+        ) from None
     if not text.strip():
         raise UnusableFileError(name, "the file is empty (only blank lines)")
     delimiter = detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = [(reader.line_num, fields) for fields in reader if fields]
+        # blank (or white-space only) lines are not records, but they keep their line numbers
+        records = [
+            (reader.line_num, fields)
+            for fields in reader
+            if fields and not (len(fields) == 1 and not fields[0].strip())
+        ]
     except csv.Error as exc:
         raise UnusableFileError(name, f"not a readable delimited table ({exc})") from None
     (_, header), body = records[0], records[1:]

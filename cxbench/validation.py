@@ -63,6 +63,8 @@ class RowError:
         value = None if _is_missing(self.value) else self.value
         if isinstance(value, np.generic):
             value = value.item()
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = str(value)  # e.g. a date that Excel made of "1/5"
         return {
             "row": self.row,
             "column": self.column,
@@ -176,6 +178,13 @@ def _code_value(value: Any, instrument: Instrument, labels: dict[str, int]) -> t
 
 def _code_column(column: pd.Series, instrument: Instrument, labels: dict[str, int]):
     """Code a column through its distinct values (fast on large, repetitive data)."""
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in {
+        "boolean",
+        "mixed",
+        "mixed-integer",
+    }:
+        # factorize takes True for 1: keep booleans apart so they are rejected
+        column = column.map(lambda v: f"{v} (a true/false value)" if isinstance(v, bool) else v)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     coded = [_code_value(value, instrument, labels) for value in uniques]
     points = np.array([c[0] for c in coded] + [math.nan], dtype=float)
@@ -312,11 +321,15 @@ def validate_responses(
     accepted = accepted.reset_index(drop=True)
 
     rejects = data.loc[bad].copy()
-    rejects.insert(0, ROW_COLUMN, rows[bad])
-    rejects[REASON_COLUMN] = ["; ".join(e.describe() for e in p) for p in problems if p]
+    # a corrected rejects file may come back with these columns: keep its own
+    row_column, reason_column, extra_column = (
+        _free_name(name, rejects.columns) for name in (ROW_COLUMN, REASON_COLUMN, EXTRA_COLUMN)
+    )
+    rejects.insert(0, row_column, rows[bad])
+    rejects[reason_column] = ["; ".join(e.describe() for e in p) for p in problems if p]
     if table.ragged:
         # fields beyond the header's width, so that a long row is kept whole
-        rejects[EXTRA_COLUMN] = [
+        rejects[extra_column] = [
             (table.delimiter or ",").join(table.ragged.get(i, [])[width:])
             for i in np.flatnonzero(bad)
         ]
@@ -324,6 +337,14 @@ def validate_responses(
     return ValidationReport(
         table.path, n, int((~bad).sum()), int(bad.sum()), errors, accepted, rejects
     )
+
+
+def _free_name(name: str, taken: pd.Index) -> str:
+    candidate, suffix = name, 1
+    while candidate in taken:
+        suffix += 1
+        candidate = f"{name}_{suffix}"
+    return candidate
 
 
 def load_responses(

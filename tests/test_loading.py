@@ -186,12 +186,6 @@ def test_code_page_is_detected_from_a_single_word(tmp_path, word, encoding):
     assert table.data.loc[0, "sector"] == word
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: detect_encoding's word-shape rule counts a non-ASCII byte next to another "
-    "non-ASCII byte as Cyrillic, so a Turkish word starting with two national letters "
-    "(Öğrenci, Öğretmen, Üçüncü) ties 1:1 and the tie goes to cp1251",
-)
 @pytest.mark.parametrize("word", ["Öğrenci", "Öğretmen", "Üçüncü"])
 def test_turkish_word_starting_with_two_national_letters_is_cp1254(tmp_path, word):
     """A cp1254 file whose only national text is one such word must read back exactly."""
@@ -211,12 +205,6 @@ def test_plain_ascii_and_utf8_are_utf8():
     assert detect_encoding("Банк".encode("utf-16")) == "utf-16"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a UTF-8 BOM is trusted without checking the rest; a later cp1254 byte "
-    "makes _read_text raise a bare UnicodeDecodeError (a traceback in the CLI) instead "
-    "of UnusableFileError or a fallback decoding",
-)
 def test_bom_file_with_invalid_utf8_is_not_a_crash(tmp_path):
     """A file with a UTF-8 BOM but a cp1254 'Ş' further on (e.g. lines appended by
     another tool) must either be read or be reported as unusable, never crash."""
@@ -231,11 +219,6 @@ def test_bom_file_with_invalid_utf8_is_not_a_crash(tmp_path):
         assert table.data.loc[0, "respondent_id"] == "R1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a file that starts with a UTF-16 BOM but has an odd number of bytes "
-    "makes _read_text raise a bare UnicodeDecodeError instead of UnusableFileError",
-)
 def test_truncated_utf16_is_unusable_not_a_crash(tmp_path):
     """Binary garbage that happens to start with FF FE: unusable, with the file named."""
     path = tmp_path / "s.csv"

@@ -172,10 +172,11 @@ def test_scores_stay_within_the_method_bounds(case, method):
 @given(answered_data())
 def test_reversing_twice_is_the_identity(case):
     inst, frame = case
-    flipped = Instrument(
-        inst.id, {}, inst.scale,
-        tuple(Dimension(d.id, d.label, tuple(Item(i.id, i.dimension, i.text, True) for i in d.items)) for d in inst.dimensions),
-    )  # fmt: skip
+    dims = tuple(
+        Dimension(d.id, d.label, tuple(Item(i.id, i.dimension, i.text, True) for i in d.items))
+        for d in inst.dimensions
+    )
+    flipped = Instrument(inst.id, {}, inst.scale, dims)
     once = reverse_items(frame, flipped)
     expected = (inst.scale.min + inst.scale.max) - frame[inst.item_ids]
     pd.testing.assert_frame_equal(once[inst.item_ids], expected)

@@ -569,16 +569,10 @@ def test_validate_with_another_instrument(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------------------
-# Bugs found (strict xfail: they pass once cxbench is fixed)
+# Bugs found in review, kept as regression tests
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: _code_column codes distinct values through pd.factorize, which treats "
-    "True and 1 as one value; a TRUE cell before a 1 gets the valid 1 rejected, a 1 "
-    "before a TRUE gets TRUE accepted as 1",
-)
 @pytest.mark.parametrize("order", ["TRUE first", "1 first"])
 def test_boolean_cell_does_not_change_how_a_1_is_coded(tmp_path, order):
     """An XLSX TRUE in an item column is not an answer (rejected); a 1 elsewhere in the
@@ -591,12 +585,6 @@ def test_boolean_cell_does_not_change_how_a_1_is_coded(tmp_path, order):
     assert report.data["measure_1"].tolist() == [1.0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: RowError.as_record passes a datetime value (an XLSX date cell, e.g. '1/5' "
-    "auto-converted by Excel) to json.dumps, so 'validate --format json' dies with "
-    "TypeError (traceback) after writing the rejects",
-)
 def test_validate_json_with_a_date_cell(tmp_path, capsys):
     """A date in an item column is a rejected answer; the JSON report must still print."""
     rows = [row("R1"), row("R2", "Banka", datetime.datetime(2024, 5, 1))]
@@ -606,12 +594,6 @@ def test_validate_json_with_a_date_cell(tmp_path, capsys):
     assert [(e["row"], e["column"]) for e in errors] == [(3, "measure_1")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: validate_responses does rejects.insert(0, 'source_row', ...), which raises "
-    "ValueError when the input already has a source_row column, e.g. a corrected "
-    "rejects file validated again",
-)
 def test_revalidating_a_rejects_file(tmp_path):
     """A rejects file, corrected by hand and validated again, is an ordinary input: its
     source_row and reject_reason columns are passed through like any grouping column."""
