@@ -20,6 +20,7 @@ import pytest
 
 from cxbench.errors import ParameterError
 from cxbench.instrument import load_instrument
+from cxbench.loading import dataset_note
 from cxbench.scoring import dimension_scores, item_scores, respondent_scores
 from cxbench.synthetic import (
     COMPANY_SIZES,
@@ -64,6 +65,9 @@ def test_regenerating_gives_the_bundled_files_byte_for_byte(tmp_path):
     assert [p.name for p in written] == ["benchmark_2022.csv", "benchmark_2023.csv"]
     for path in written:
         assert path.read_bytes() == (DATA / path.name).read_bytes(), path.name
+        sidecar = path.with_name(f"{path.stem}.meta.yaml")
+        assert sidecar.read_bytes() == (DATA / sidecar.name).read_bytes(), sidecar.name
+        assert dataset_note(DATA / path.name).startswith("SYNTHETIC data")
 
 
 def test_targets_carry_the_published_figures():
