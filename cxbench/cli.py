@@ -67,7 +67,8 @@ def _add_input(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rejects",
         metavar="PATH",
-        help="where rejected rows go (default: <input stem>.rejects.csv beside the input)",
+        help="where rejected rows go (default: beside the input, e.g. "
+        "survey.rejects.csv or survey.xlsx.rejects.csv)",
     )
 
 

@@ -23,7 +23,14 @@ from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .scoring import dimension_scores, item_scores, published_comparison
 from .validation import ValidationReport, validate_responses, write_rejects
 
-__all__ = ["EditionTables", "find_edition_files", "write_edition_tables", "write_table"]
+__all__ = [
+    "EditionTables",
+    "find_edition_files",
+    "summary_json",
+    "tables_summary",
+    "write_edition_tables",
+    "write_table",
+]
 
 _EDITION_FILE = re.compile(r"^benchmark_(\d{4})\.(csv|xlsx|parquet|sav)$", re.IGNORECASE)
 
@@ -168,10 +175,6 @@ def tables_summary(result: EditionTables) -> str:
     return "\n".join(lines)
 
 
-def _json_default(value: object) -> object:
-    return str(value)
-
-
 def summary_json(results: list[EditionTables]) -> str:
     """The run's results as JSON: per edition, counts and table paths."""
     return json.dumps(
@@ -189,5 +192,4 @@ def summary_json(results: list[EditionTables]) -> str:
         ],
         indent=2,
         ensure_ascii=False,
-        default=_json_default,
     )

@@ -386,15 +386,21 @@ def load_responses(
 
 
 def default_rejects_path(path: str | Path) -> Path:
-    """Where rejected rows of ``path`` go by default: beside it, ``<stem>.rejects.csv``.
+    """Where rejected rows of ``path`` go by default: beside it, as a CSV.
+
+    ``survey.csv`` gives ``survey.rejects.csv``; other formats keep their extension
+    in the name, so that ``survey.xlsx`` and ``survey.sav`` do not share one file.
 
     Examples
     --------
-    >>> default_rejects_path("data/survey.xlsx").as_posix()
+    >>> default_rejects_path("data/survey.csv").as_posix()
     'data/survey.rejects.csv'
+    >>> default_rejects_path("data/survey.xlsx").as_posix()
+    'data/survey.xlsx.rejects.csv'
     """
     path = Path(path)
-    return path.with_name(f"{path.stem}.rejects.csv")
+    stem = path.stem if path.suffix.lower() == ".csv" else path.name
+    return path.with_name(f"{stem}.rejects.csv")
 
 
 def write_rejects(report: ValidationReport, path: str | Path) -> Path:

@@ -323,8 +323,10 @@ def test_rejects_of_a_typed_file_keep_the_typed_values(tmp_path):
 
 
 def test_default_rejects_path_is_beside_the_input():
-    """Requirement: the default rejects file is <stem>.rejects.csv beside the input."""
-    assert default_rejects_path(Path("data/wave 1.sav")) == Path("data/wave 1.rejects.csv")
+    """The default rejects file is beside the input; a non-CSV input keeps its extension
+    in the name, so that survey.xlsx and survey.sav do not overwrite each other's."""
+    assert default_rejects_path(Path("data/wave 1.sav")) == Path("data/wave 1.sav.rejects.csv")
+    assert default_rejects_path("survey.xlsx") != default_rejects_path("survey.sav")
     assert default_rejects_path("survey.csv") == Path("survey.rejects.csv")
 
 
