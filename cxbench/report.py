@@ -41,6 +41,7 @@ class EditionTables:
 
     edition: int
     validation: ValidationReport
+    dimension_scores: pd.DataFrame
     tables: dict[str, Path]
     rejects: Path | None
     note: str | None
@@ -156,13 +157,14 @@ def write_edition_tables(
     validation_path.write_text(report.to_json() + "\n", encoding="utf-8")
     tables["validation"] = validation_path
     rejects = write_rejects(report, folder / "rejects.csv") if report.rejected else None
-    return EditionTables(edition, report, tables, rejects, note)
+    return EditionTables(edition, report, frames["dimension_scores"], tables, rejects, note)
 
 
 def tables_summary(result: EditionTables) -> str:
     """A few lines for the terminal: counts, dimension scores, where the tables are."""
-    dims = pd.read_csv(result.tables["dimension_scores"], comment="#")
-    scores = ", ".join(f"{row.dimension} {row.score:.1f} %" for row in dims.itertuples())
+    scores = ", ".join(
+        f"{row.dimension} {row.score:.1f} %" for row in result.dimension_scores.itertuples()
+    )
     lines = [
         f"edition {result.edition}: {result.validation.summary()}",
         f"  dimension scores (sum/max): {scores}",
