@@ -31,6 +31,7 @@ __all__ = [
     "METHODS",
     "MISSING_GROUP",
     "dimension_scores",
+    "item_distribution",
     "item_scores",
     "published_comparison",
     "resolve_min_answered",
@@ -336,6 +337,72 @@ def item_scores(
         }
     )
     return _sort(out, instrument, ["group", "dimension", "item"])
+
+
+def item_distribution(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+) -> pd.DataFrame:
+    """How the answers to each statement spread over the scale points.
+
+    Answers are counted as given, before reverse-keyed items are flipped, so that the
+    scale labels still read as the respondent saw them. Missing answers are left out.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Validated wide answers.
+    instrument : Instrument
+    by : str, optional
+        A grouping column; without it one group, ``"all"``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group``, ``dimension``, ``item``, ``point`` (every scale point, also
+        those nobody chose), ``count`` and ``share`` (of the item's answers in the
+        group, 0–1; NaN when nobody in the group answered the item).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [dict.fromkeys(inst.item_ids, p) for p in (2, 4, 4, None)]
+    >>> item_distribution(pd.DataFrame(rows), inst).head(5)
+      group dimension       item  point  count     share
+    0   all   measure  measure_1      1      0  0.000000
+    1   all   measure  measure_1      2      1  0.333333
+    2   all   measure  measure_1      3      0  0.000000
+    3   all   measure  measure_1      4      2  0.666667
+    4   all   measure  measure_1      5      0  0.000000
+    """
+    groups = _group_keys(data, by)
+    values = _answers(data, instrument, instrument.item_ids)
+    codes, labels = pd.factorize(groups, sort=False)
+    lo, hi = instrument.scale.min, instrument.scale.max
+    points = np.arange(lo, hi + 1)
+    n_groups, n_items, n_points = len(labels), values.shape[1], len(points)
+    counts = np.zeros((n_groups, n_items, n_points), dtype=np.int64)
+    answered = ~np.isnan(values)
+    rows, cols = np.nonzero(answered)
+    np.add.at(counts, (codes[rows], cols, values[rows, cols].astype(int) - lo), 1)
+    totals = counts.sum(axis=2, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(totals > 0, counts / totals, np.nan)
+    items = instrument.items
+    out = pd.DataFrame(
+        {
+            "group": np.repeat(np.asarray(labels, dtype=object), n_items * n_points),
+            "dimension": np.tile(np.repeat([i.dimension for i in items], n_points), n_groups),
+            "item": np.tile(np.repeat([i.id for i in items], n_points), n_groups),
+            "point": np.tile(points, n_groups * n_items),
+            "count": counts.ravel(),
+            "share": share.ravel(),
+        }
+    )
+    return _sort(out, instrument, ["group", "dimension", "item", "point"])
 
 
 def published_comparison(

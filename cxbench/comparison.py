@@ -1,0 +1,1020 @@
+"""Comparing groups (sectors, countries, editions) on their dimension or statement scores.
+
+The unit of analysis is the respondent's score (see :mod:`cxbench.scoring`). For each
+dimension (or statement) and each group this module gives n, mean, standard deviation
+and a seeded bias-corrected and accelerated (BCa) bootstrap confidence interval; across
+the groups Welch's ANOVA (with omega²) and the Kruskal–Wallis test (with epsilon²);
+between pairs of groups the Games–Howell test, its p-values corrected once more across
+all dimensions together (Holm by default). Two-sample differences (a group against the
+rest of the benchmark, an edition against the previous one) use Welch's t-test.
+
+Anonymity comes first: a group with fewer than ``min_n`` scored respondents is never
+named. Its respondents are counted in a "suppressed" line and left out of every
+group-level figure and test; the benchmark ("all") figures still include them, as
+they include respondents whose group value is missing. Suppression happens here,
+before any figure leaves the package.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+from scipy import stats
+
+from .errors import ParameterError
+from .instrument import Instrument
+from .scoring import METHODS, Method, _natural_key, _sort, respondent_scores, reverse_items
+
+__all__ = [
+    "CORRECTIONS",
+    "GroupComparison",
+    "bootstrap_ci",
+    "compare_groups",
+    "edition_difference",
+    "games_howell",
+    "group_statistics",
+    "group_vs_rest",
+    "item_respondent_scores",
+    "omnibus_tests",
+    "suppress_small_groups",
+]
+
+#: p-value corrections offered for the post-hoc and two-sample tests (pingouin names).
+CORRECTIONS: tuple[str, ...] = ("holm", "bonf", "sidak", "fdr_bh", "none")
+DEFAULT_SEED = 2023
+DEFAULT_RESAMPLES = 9999
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_confidence(confidence: float) -> float:
+    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
+        raise ParameterError("confidence", confidence, "must be a number between 0 and 1")
+    if not 0 < confidence < 1:
+        raise ParameterError("confidence", confidence, "must be between 0 and 1")
+    return float(confidence)
+
+
+def _check_min_n(min_n: int) -> int:
+    if isinstance(min_n, bool) or not isinstance(min_n, int | np.integer) or min_n < 1:
+        raise ParameterError("min_n", min_n, "must be a whole number of at least 1")
+    return int(min_n)
+
+
+def _check_correction(correction: str) -> str:
+    if correction not in CORRECTIONS:
+        raise ParameterError("correction", correction, f"must be one of {', '.join(CORRECTIONS)}")
+    return correction
+
+
+def _stream_seed(seed: int, *parts: object) -> np.random.Generator:
+    """A generator seeded by ``seed`` and a stable hash of ``parts``.
+
+    Each group's resamples then depend only on the seed and the group's own name, so a
+    group's interval is the same whichever other groups are analysed with it.
+    """
+    key = zlib.crc32("\x1f".join(map(str, parts)).encode("utf-8"))
+    return np.random.default_rng([int(seed), key])
+
+
+def _is_missing(values: pd.Series) -> np.ndarray:
+    text = values.astype(object).where(values.notna(), "").map(str).str.strip()
+    return (text == "").to_numpy()
+
+
+def _as_float(value: Any) -> float | None:
+    """A JSON-safe float: NaN and infinities become None."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if np.isfinite(value) else None
+
+
+# ------------------------------------------------------------------- building blocks
+
+
+def bootstrap_ci(
+    values: Sequence[float] | np.ndarray,
+    *,
+    confidence: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    rng: np.random.Generator | int | None = DEFAULT_SEED,
+) -> tuple[float, float]:
+    """Bias-corrected and accelerated (BCa) bootstrap confidence interval of a mean.
+
+    All resamples are drawn and averaged at once (:func:`scipy.stats.bootstrap`,
+    vectorised); there is no Python loop over resamples.
+
+    Parameters
+    ----------
+    values : array-like
+        The observations; NaN are dropped.
+    confidence : float
+        Confidence level, e.g. 0.95.
+    n_resamples : int
+        Bootstrap resamples.
+    rng : Generator or int
+        Random generator or seed; the same seed gives the same interval.
+
+    Returns
+    -------
+    (low, high) : tuple of float
+        NaN for fewer than two observations; ``(mean, mean)`` when every value is
+        the same (the bootstrap distribution is a single point).
+
+    Notes
+    -----
+    Efron & Tibshirani (1993), *An Introduction to the Bootstrap*, ch. 14. For a
+    large sample the interval approaches the t interval; ``tests/test_comparison.py``
+    checks that.
+
+    Examples
+    --------
+    >>> low, high = bootstrap_ci([60.0, 65.0, 70.0, 75.0, 80.0, 85.0], rng=1)
+    >>> bool(low < 72.5 < high)
+    True
+    >>> bootstrap_ci([70.0, 70.0, 70.0])
+    (70.0, 70.0)
+    """
+    confidence = _check_confidence(confidence)
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    if len(x) < 2:
+        return (np.nan, np.nan)
+    if np.ptp(x) == 0:
+        return (float(x[0]), float(x[0]))
+    result = stats.bootstrap(
+        (x,),
+        np.mean,
+        n_resamples=int(n_resamples),
+        confidence_level=confidence,
+        method="BCa",
+        vectorized=True,
+        rng=np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng,
+    )
+    return (float(result.confidence_interval.low), float(result.confidence_interval.high))
+
+
+def item_respondent_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    method: Method = "sum_max",
+    id_column: str = "respondent_id",
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Each respondent's score on each statement, as a tidy frame.
+
+    A statement score is the answer as a percentage: points / scale max × 100
+    (``sum_max``) or (points − min) / (max − min) × 100 (``pomp``); reverse-keyed
+    statements are flipped first. Missing answers are left out.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id_column``, the ``by`` columns, ``dimension``, ``item``, ``score``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> row = dict.fromkeys(inst.item_ids, 4) | {"respondent_id": "r1", "measure_2": None}
+    >>> item_respondent_scores(pd.DataFrame([row]), inst).head(3)
+      respondent_id dimension       item  score
+    0            r1   measure  measure_1   80.0
+    1            r1   measure  measure_3   80.0
+    2            r1   measure  measure_4   80.0
+    """
+    if method not in METHODS:
+        raise ParameterError("method", method, f"must be one of {', '.join(METHODS)}")
+    carry = [by] if isinstance(by, str) else list(by or [])
+    for column in [id_column, *carry, *instrument.item_ids]:
+        if column not in data.columns:
+            raise ParameterError("column", column, "not in the data")
+    answers = reverse_items(data, instrument)[instrument.item_ids].astype(float)
+    lo, hi = instrument.scale.min, instrument.scale.max
+    scores = answers / hi * 100 if method == "sum_max" else (answers - lo) / (hi - lo) * 100
+    wide = pd.concat([data[[id_column, *carry]], scores], axis=1)
+    long = wide.melt(id_vars=[id_column, *carry], var_name="item", value_name="score")
+    long = long.dropna(subset=["score"])
+    long.insert(
+        len(carry) + 1,
+        "dimension",
+        long["item"].map({item.id: item.dimension for item in instrument.items}),
+    )
+    # respondent-major, statements in instrument order
+    order = {item: i for i, item in enumerate(instrument.item_ids)}
+    long["_resp"] = long.index % len(data) if len(data) else 0
+    long["_item"] = long["item"].map(order)
+    long = long.sort_values(["_resp", "_item"], kind="stable")
+    return long.drop(columns=["_resp", "_item"]).reset_index(drop=True)
+
+
+def group_statistics(
+    scores: pd.DataFrame,
+    *,
+    group: str = "group",
+    keys: Sequence[str] = ("dimension",),
+    value: str = "score",
+    confidence: float = 0.95,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """n, mean, standard deviation and bootstrap CI per group, from respondent scores.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Tidy respondent scores (one row per respondent and dimension or statement),
+        e.g. from :func:`cxbench.scoring.respondent_scores`.
+    group : str
+        The grouping column.
+    keys : sequence of str
+        What is analysed separately (``("dimension",)`` or ``("dimension", "item")``).
+    value : str
+        The score column; NaN scores are left out.
+    confidence, n_resamples, seed
+        For :func:`bootstrap_ci`; each interval's random stream depends only on the
+        seed, the keys and the group's name.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``keys``, ``group``, ``n``, ``mean``, ``sd`` (n − 1), ``ci_low``,
+        ``ci_high``; keys and groups in order of first appearance.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"dimension": ["measure"] * 4, "group": ["a", "a", "b", "b"],
+    ...                        "score": [60.0, 80.0, 70.0, 70.0]})
+    >>> group_statistics(scores)[["dimension", "group", "n", "mean", "sd"]]
+      dimension group  n  mean         sd
+    0   measure     a  2  70.0  14.142136
+    1   measure     b  2  70.0   0.000000
+    """
+    confidence = _check_confidence(confidence)
+    keys = list(keys)
+    for column in [*keys, group, value]:
+        if column not in scores.columns:
+            raise ParameterError("scores", column, "no such column")
+    scored = scores.dropna(subset=[value])
+    records = []
+    for key_values, frame in scored.groupby([*keys, group], sort=False):
+        x = frame[value].to_numpy(dtype=float)
+        low, high = bootstrap_ci(
+            x,
+            confidence=confidence,
+            n_resamples=n_resamples,
+            rng=_stream_seed(seed, *key_values),
+        )
+        records.append(
+            (*key_values, len(x), x.mean(), x.std(ddof=1) if len(x) > 1 else np.nan, low, high)
+        )
+    return pd.DataFrame.from_records(
+        records, columns=[*keys, group, "n", "mean", "sd", "ci_low", "ci_high"]
+    ).astype({"n": int})
+
+
+def suppress_small_groups(
+    table: pd.DataFrame,
+    min_n: int = 5,
+    *,
+    group: str = "group",
+    keys: Sequence[str] = ("dimension",),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Take the groups with fewer than ``min_n`` respondents out of a statistics table.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Per-group figures with an ``n`` column, e.g. from :func:`group_statistics`.
+    min_n : int
+        Smallest group that may be shown.
+    group, keys
+        The group column and the columns that identify one analysis.
+
+    Returns
+    -------
+    shown : DataFrame
+        The rows of groups with at least ``min_n`` respondents.
+    suppressed : DataFrame
+        Per analysis (``keys``): ``groups`` (how many were taken out) and ``n`` (their
+        respondents together); a row for every analysis, zeros when none was.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"dimension": ["m", "m", "m"], "group": ["a", "b", "c"],
+    ...                       "n": [12, 3, 1]})
+    >>> shown, suppressed = suppress_small_groups(table, 5)
+    >>> shown.group.tolist(), suppressed.to_dict("records")
+    (['a'], [{'dimension': 'm', 'groups': 2, 'n': 4}])
+    """
+    min_n = _check_min_n(min_n)
+    keys = list(keys)
+    small = table["n"] < min_n
+    shown = table.loc[~small].reset_index(drop=True)
+    analyses = table[keys].drop_duplicates()
+    hidden = (
+        table.loc[small]
+        .groupby(keys, sort=False)
+        .agg(groups=(group, "size"), n=("n", "sum"))
+        .reset_index()
+    )
+    suppressed = analyses.merge(hidden, on=keys, how="left").fillna({"groups": 0, "n": 0})
+    return shown, suppressed.astype({"groups": int, "n": int}).reset_index(drop=True)
+
+
+def omnibus_tests(
+    scores: pd.DataFrame,
+    *,
+    group: str = "group",
+    keys: Sequence[str] = ("dimension",),
+    value: str = "score",
+) -> pd.DataFrame:
+    """Welch's ANOVA and the Kruskal–Wallis test across the groups, per analysis.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Tidy respondent scores of the groups to compare (suppress small groups first).
+    group, keys, value
+        As in :func:`group_statistics`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``keys``, ``groups`` (k), ``n``, ``welch_F``, ``welch_df1``,
+        ``welch_df2``, ``welch_p``, ``omega2``, ``kruskal_H``, ``kruskal_df``,
+        ``kruskal_p``, ``epsilon2``. A test that cannot be computed (fewer than two
+        groups; Welch's test when a group's scores do not vary) is NaN.
+
+    Notes
+    -----
+    Welch's F is pingouin's :func:`~pingouin.welch_anova` (as R's ``oneway.test``;
+    checked against :func:`scipy.stats.f_oneway` with ``equal_var=False``).
+    Its effect size is the estimated omega squared
+    ω² = df1 (F − 1) / (df1 (F − 1) + N) (Carroll & Nordholm, 1975; Kirk, 1996),
+    set to 0 when F < 1. Kruskal–Wallis H is pingouin's :func:`~pingouin.kruskal`
+    (checked against :func:`scipy.stats.kruskal`), with
+    ε² = H / (N − 1) = H / ((N² − 1) / (N + 1)) (Tomczak & Tomczak, 2014;
+    as R's ``rcompanion::epsilonSquared``).
+
+    Examples
+    --------
+    >>> data = pg.read_dataset("anova").rename(columns={"Hair color": "group"})
+    >>> data["dimension"] = "pain"
+    >>> row = omnibus_tests(data, value="Pain threshold").iloc[0]
+    >>> # scipy.stats.f_oneway(..., equal_var=False), Welch's own test, gives the same
+    >>> [round(float(row[c]), 5) for c in ("welch_F", "welch_df2", "welch_p")]
+    [5.89011, 8.32984, 0.01881]
+    >>> # scipy.stats.kruskal gives the same
+    >>> [round(float(row[c]), 5) for c in ("kruskal_H", "kruskal_df", "kruskal_p")]
+    [10.58863, 3.0, 0.01417]
+    """
+    keys = list(keys)
+    records = []
+    scored = scores.dropna(subset=[value])
+    for key_values, frame in scored.groupby(keys, sort=False):
+        key_values = key_values if isinstance(key_values, tuple) else (key_values,)
+        n = len(frame)
+        sizes = frame.groupby(group, sort=False)[value].agg(["size", "var"])
+        k = len(sizes)
+        welch = (np.nan, np.nan, np.nan, np.nan, np.nan)
+        kruskal = (np.nan, np.nan, np.nan, np.nan)
+        if k >= 2:
+            if (sizes["size"] >= 2).all() and (sizes["var"] > 0).all():
+                w = pg.welch_anova(data=frame, dv=value, between=group).iloc[0]
+                f, df1 = float(w["F"]), float(w["ddof1"])
+                omega2 = max(0.0, df1 * (f - 1) / (df1 * (f - 1) + n))
+                welch = (f, df1, float(w["ddof2"]), float(w["p_unc"]), omega2)
+            if np.ptp(frame[value].to_numpy(dtype=float)) > 0:
+                h = pg.kruskal(data=frame, dv=value, between=group).iloc[0]
+                kruskal = (float(h["H"]), float(h["ddof1"]), float(h["p_unc"]))
+                kruskal = (*kruskal, kruskal[0] / (n - 1))
+        records.append((*key_values, k, n, *welch, *kruskal))
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            *keys,
+            "groups",
+            "n",
+            "welch_F",
+            "welch_df1",
+            "welch_df2",
+            "welch_p",
+            "omega2",
+            "kruskal_H",
+            "kruskal_df",
+            "kruskal_p",
+            "epsilon2",
+        ],
+    )
+
+
+def games_howell(
+    scores: pd.DataFrame,
+    *,
+    group: str = "group",
+    keys: Sequence[str] = ("dimension",),
+    value: str = "score",
+    correction: str = "holm",
+) -> pd.DataFrame:
+    """Games–Howell pairwise comparisons, corrected across every analysis together.
+
+    Games–Howell p-values (pingouin's :func:`~pingouin.pairwise_gameshowell`) already
+    allow for the many pairs within one dimension; ``correction`` then adjusts all
+    pairs of all dimensions as one family, so that reading three dimensions does
+    not triple the chance of a false difference.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Tidy respondent scores of the groups to compare (suppress small groups first).
+    group, keys, value
+        As in :func:`group_statistics`.
+    correction : {"holm", "bonf", "sidak", "fdr_bh", "none"}
+        Passed to :func:`pingouin.multicomp`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``keys``, ``a``, ``b``, ``mean_a``, ``mean_b``, ``diff`` (a − b),
+        ``se``, ``t``, ``df``, ``p_gh`` (Games–Howell), ``p_adj``, ``hedges``.
+
+    Examples
+    --------
+    >>> data = pg.read_dataset("anova").rename(columns={"Hair color": "group"})
+    >>> data["dimension"] = "pain"
+    >>> pairs = games_howell(data, value="Pain threshold", correction="none")
+    >>> len(pairs), bool((pairs.p_adj == pairs.p_gh).all())
+    (6, True)
+    """
+    correction = _check_correction(correction)
+    keys = list(keys)
+    columns = [*keys, "a", "b", "mean_a", "mean_b", "diff", "se", "t", "df", "p_gh", "hedges"]
+    frames = []
+    scored = scores.dropna(subset=[value])
+    for key_values, frame in scored.groupby(keys, sort=False):
+        key_values = key_values if isinstance(key_values, tuple) else (key_values,)
+        if frame[group].nunique() < 2:
+            continue
+        # Keep the caller's group order: pingouin sorts groups alphabetically.
+        order = pd.Categorical(frame[group], categories=pd.unique(frame[group]), ordered=True)
+        gh = pg.pairwise_gameshowell(data=frame.assign(**{group: order}), dv=value, between=group)
+        gh = gh.rename(
+            columns={
+                "A": "a",
+                "B": "b",
+                "mean_A": "mean_a",
+                "mean_B": "mean_b",
+                "T": "t",
+                "pval": "p_gh",
+            }
+        )
+        for key, key_value in zip(keys, key_values, strict=True):
+            gh[key] = key_value
+        frames.append(gh.astype({"a": object, "b": object}))
+    if not frames:
+        return pd.DataFrame(columns=[*columns, "p_adj"])
+    out = pd.concat(frames, ignore_index=True)[columns]
+    p = out["p_gh"].to_numpy(dtype=float)
+    out["p_adj"] = p if correction == "none" else pg.multicomp(p, method=correction)[1]
+    return out[[*columns[:-1], "p_adj", "hedges"]]
+
+
+def _welch_difference(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, ...]:
+    """diff (a − b), CI, t, df and p of Welch's two-sample t-test (pingouin)."""
+    if len(a) < 2 or len(b) < 2 or (np.ptp(a) == 0 and np.ptp(b) == 0):
+        return (a.mean() - b.mean() if len(a) and len(b) else np.nan, *[np.nan] * 5)
+    t = pg.ttest(a, b, correction=True, confidence=confidence).iloc[0]
+    ci = t[next(c for c in t.index if str(c).startswith("CI"))]
+    return (
+        float(a.mean() - b.mean()),
+        float(ci[0]),
+        float(ci[1]),
+        float(t["T"]),
+        float(t["dof"]),
+        float(t["p_val"]),
+    )
+
+
+# ---------------------------------------------------------------------- the analysis
+
+
+@dataclass(frozen=True)
+class GroupComparison:
+    """Groups compared on their scores, small groups already suppressed.
+
+    Attributes
+    ----------
+    by : str
+        The grouping column.
+    level : {"dimension", "item"}
+    keys : tuple of str
+        The columns that name one analysis: ``("dimension",)`` or
+        ``("dimension", "item")``.
+    min_n, confidence, correction, method
+        The settings used.
+    groups : DataFrame
+        Shown groups: ``keys``, ``group``, ``n``, ``mean``, ``sd``, ``ci_low``, ``ci_high``.
+    overall : DataFrame
+        The whole benchmark in the same columns, ``group`` = ``"all"``; includes the
+        suppressed groups and the respondents without a group value.
+    omnibus : DataFrame
+        See :func:`omnibus_tests`; computed over the shown groups.
+    posthoc : DataFrame
+        See :func:`games_howell`.
+    suppressed : DataFrame
+        ``keys``, ``groups``, ``n``: groups under ``min_n`` and their respondents.
+    excluded_missing_group : DataFrame
+        ``keys``, ``n``: scored respondents whose group value is missing.
+    """
+
+    by: str
+    level: str
+    keys: tuple[str, ...]
+    min_n: int
+    confidence: float
+    correction: str
+    method: str
+    groups: pd.DataFrame
+    overall: pd.DataFrame
+    omnibus: pd.DataFrame
+    posthoc: pd.DataFrame
+    suppressed: pd.DataFrame
+    excluded_missing_group: pd.DataFrame
+
+    def subset(self, groups: Sequence[str]) -> GroupComparison:
+        """The same comparison shown for some groups only.
+
+        The statistics are not recomputed: the omnibus tests still cover every shown
+        group and the post-hoc p-values keep their correction over the full family.
+        A requested group that was suppressed is not shown (and not named).
+
+        Raises
+        ------
+        ParameterError
+            For a group that is not shown: not in the data, or suppressed (the
+            message does not say which, so as not to reveal a small group).
+        """
+        shown = list(pd.unique(self.groups["group"]))
+        unknown = [g for g in groups if g not in shown]
+        if unknown:
+            raise ParameterError(
+                "groups",
+                unknown[0],
+                f"no {self.by} of that name with at least {self.min_n} "
+                f"respondents (shown: {', '.join(map(str, shown))})",
+            )
+        wanted = set(groups)
+        return replace(
+            self,
+            groups=self.groups[self.groups["group"].isin(wanted)].reset_index(drop=True),
+            posthoc=self.posthoc[
+                self.posthoc["a"].isin(wanted) & self.posthoc["b"].isin(wanted)
+            ].reset_index(drop=True),
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One JSON-ready record per dimension (or statement).
+
+        Examples
+        --------
+        >>> from cxbench.synthetic import generate_benchmark
+        >>> from cxbench.instrument import load_instrument
+        >>> data = generate_benchmark(2023, n=120, seed=7)
+        >>> records = compare_groups(data, load_instrument(), by="sector").to_records()
+        >>> sorted(records[0])  # doctest: +NORMALIZE_WHITESPACE
+        ['dimension', 'effect_size', 'excluded_missing_group', 'groups', 'kruskal',
+         'posthoc', 'suppressed', 'welch']
+        """
+        keys = list(self.keys)
+        records = []
+        for _, test in self.omnibus.iterrows():
+            ident = {key: test[key] for key in keys}
+
+            def rows(frame: pd.DataFrame, ident: dict = ident) -> pd.DataFrame:
+                mask = np.logical_and.reduce([frame[k] == v for k, v in ident.items()])
+                return frame.loc[mask]
+
+            suppressed = rows(self.suppressed).iloc[0]
+            missing = rows(self.excluded_missing_group)
+            records.append(
+                ident
+                | {
+                    "welch": {
+                        "F": _as_float(test["welch_F"]),
+                        "df1": _as_float(test["welch_df1"]),
+                        "df2": _as_float(test["welch_df2"]),
+                        "p": _as_float(test["welch_p"]),
+                    },
+                    "kruskal": {
+                        "H": _as_float(test["kruskal_H"]),
+                        "df": _as_float(test["kruskal_df"]),
+                        "p": _as_float(test["kruskal_p"]),
+                    },
+                    "effect_size": {"name": "omega2", "value": _as_float(test["omega2"])},
+                    "groups": [
+                        {
+                            "group": g["group"],
+                            "n": int(g["n"]),
+                            "mean": _as_float(g["mean"]),
+                            "sd": _as_float(g["sd"]),
+                            "ci_low": _as_float(g["ci_low"]),
+                            "ci_high": _as_float(g["ci_high"]),
+                        }
+                        for _, g in rows(self.groups).iterrows()
+                    ],
+                    "posthoc": [
+                        {
+                            "a": p["a"],
+                            "b": p["b"],
+                            "diff": _as_float(p["diff"]),
+                            "p_adj": _as_float(p["p_adj"]),
+                        }
+                        for _, p in rows(self.posthoc).iterrows()
+                    ],
+                    "suppressed": {
+                        "groups": int(suppressed["groups"]),
+                        "n": int(suppressed["n"]),
+                    },
+                    "excluded_missing_group": int(missing["n"].iloc[0]) if len(missing) else 0,
+                }
+            )
+        return records
+
+
+def _tidy_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str,
+    *,
+    level: str,
+    method: Method,
+    min_answered: int | None,
+    id_column: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Respondent scores with a ``group`` column (NaN where the group is missing)."""
+    if by not in data.columns:
+        raise ParameterError(
+            "by", by, f"no such column (columns: {', '.join(map(str, data.columns))})"
+        )
+    if level == "dimension":
+        scores = respondent_scores(
+            data,
+            instrument,
+            method=method,
+            min_answered=min_answered,
+            id_column=id_column,
+            by=by,
+        ).drop(columns="answered")
+        keys = ["dimension"]
+    elif level == "item":
+        scores = item_respondent_scores(data, instrument, method=method, id_column=id_column, by=by)
+        keys = ["dimension", "item"]
+    else:
+        raise ParameterError("level", level, "must be 'dimension' or 'item'")
+    missing = _is_missing(scores[by])
+    scores["group"] = scores[by].astype(object).map(str).where(~missing, None)
+    return scores.dropna(subset=["score"]).reset_index(drop=True), keys
+
+
+def _order_groups(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:
+    return _sort(frame, instrument, [*keys, "group"]) if len(frame) else frame
+
+
+def compare_groups(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str,
+    *,
+    level: Literal["dimension", "item"] = "dimension",
+    min_n: int = 5,
+    confidence: float = 0.95,
+    correction: str = "holm",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> GroupComparison:
+    """Compare the groups of a column on every dimension (or statement).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Validated wide answers (:func:`cxbench.validation.validate_responses`).
+    instrument : Instrument
+    by : str
+        The grouping column, e.g. ``"sector"``.
+    level : {"dimension", "item"}
+        Compare dimension scores, or each statement's scores.
+    min_n : int
+        Groups with fewer scored respondents are suppressed (default 5).
+    confidence : float
+        Level of the bootstrap intervals.
+    correction : {"holm", "bonf", "sidak", "fdr_bh", "none"}
+        Correction of the post-hoc p-values over all dimensions together.
+    method, min_answered, id_column
+        As in :func:`cxbench.scoring.respondent_scores`.
+    n_resamples, seed
+        For the bootstrap intervals; the same seed gives the same intervals.
+
+    Returns
+    -------
+    GroupComparison
+        Its ``groups``, ``omnibus`` and ``posthoc`` frames never contain a suppressed
+        group; ``to_records()`` gives the JSON of ``cxbench compare``.
+
+    Notes
+    -----
+    Per analysis: overall n = Σ shown groups' n + suppressed n + respondents without a
+    group value (``tests/test_comparison.py`` checks that the counts reconcile).
+
+    Examples
+    --------
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> from cxbench.instrument import load_instrument
+    >>> data = generate_benchmark(2023, n=120, seed=7)
+    >>> result = compare_groups(data, load_instrument(), by="sector", min_n=15)
+    >>> result.groups.columns.tolist()
+    ['dimension', 'group', 'n', 'mean', 'sd', 'ci_low', 'ci_high']
+    >>> bool((result.groups.n >= 15).all())
+    True
+    """
+    min_n = _check_min_n(min_n)
+    confidence = _check_confidence(confidence)
+    correction = _check_correction(correction)
+    scores, keys = _tidy_scores(
+        data,
+        instrument,
+        by,
+        level=level,
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+    )
+    options = {"keys": keys, "confidence": confidence, "n_resamples": n_resamples, "seed": seed}
+    overall, _ = suppress_small_groups(
+        group_statistics(scores.assign(group="all"), **options), min_n, keys=keys
+    )
+    missing = scores["group"].isna()
+    excluded = (
+        scores[keys]
+        .drop_duplicates()
+        .merge(
+            scores.loc[missing].groupby(keys, sort=False).size().rename("n").reset_index(),
+            on=keys,
+            how="left",
+        )
+        .fillna({"n": 0})
+        .astype({"n": int})
+        .reset_index(drop=True)
+    )
+    grouped = scores.loc[~missing]
+    stats_all = group_statistics(grouped, **options)
+    shown, suppressed = suppress_small_groups(stats_all, min_n, keys=keys)
+    shown = _order_groups(shown, instrument, keys)
+    visible = grouped.merge(shown[[*keys, "group"]], on=[*keys, "group"])
+    visible = _order_groups(visible, instrument, keys)
+    omnibus = omnibus_tests(visible, keys=keys)
+    if omnibus.empty:
+        omnibus = omnibus_tests(scores.assign(group="all"), keys=keys)  # one group: NaN tests
+        omnibus["groups"], omnibus["n"] = 0, 0
+    posthoc = games_howell(visible, keys=keys, correction=correction)
+    return GroupComparison(
+        by=by,
+        level=level,
+        keys=tuple(keys),
+        min_n=min_n,
+        confidence=confidence,
+        correction=correction,
+        method=method,
+        groups=shown,
+        overall=overall,
+        omnibus=omnibus,
+        posthoc=posthoc,
+        suppressed=suppressed,
+        excluded_missing_group=excluded,
+    )
+
+
+def _holm_frame(frame: pd.DataFrame, correction: str) -> pd.DataFrame:
+    p = frame["p"].to_numpy(dtype=float)
+    frame["p_adj"] = (
+        p if correction == "none" or not len(p) else pg.multicomp(p, method=correction)[1]
+    )
+    return frame
+
+
+def group_vs_rest(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str,
+    group: str,
+    *,
+    min_n: int = 5,
+    confidence: float = 0.95,
+    correction: str = "holm",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+) -> pd.DataFrame:
+    """One group against the rest of the benchmark, per dimension (Welch's t-test).
+
+    The rest is every respondent with another (known) value of ``by``, suppressed
+    groups included; respondents without a group value are left out.
+
+    Returns
+    -------
+    DataFrame
+        ``dimension``, ``group``, ``n``, ``mean``, ``n_rest``, ``mean_rest``,
+        ``diff`` (group − rest), ``ci_low``, ``ci_high`` (of the difference, Welch),
+        ``t``, ``df``, ``p``, ``p_adj`` (over the dimensions, ``correction``).
+
+    Raises
+    ------
+    ParameterError
+        When the group is not in the data or has fewer than ``min_n`` respondents.
+
+    Examples
+    --------
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> from cxbench.instrument import load_instrument
+    >>> data = generate_benchmark(2023, n=200, seed=7)
+    >>> table = group_vs_rest(data, load_instrument(), "sector", "Finance")
+    >>> table.dimension.tolist(), bool((table.n + table.n_rest <= 200).all())
+    (['measure', 'manage', 'master'], True)
+    """
+    min_n = _check_min_n(min_n)
+    confidence = _check_confidence(confidence)
+    correction = _check_correction(correction)
+    scores, _ = _tidy_scores(
+        data,
+        instrument,
+        by,
+        level="dimension",
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+    )
+    scores = scores.dropna(subset=["group"])
+    records = []
+    for dim in instrument.dimension_ids:
+        frame = scores[scores["dimension"] == dim]
+        inside = frame["group"] == str(group)
+        a, b = frame.loc[inside, "score"].to_numpy(), frame.loc[~inside, "score"].to_numpy()
+        if len(a) < min_n:
+            shown = sorted(set(scores["group"]), key=_natural_key)
+            raise ParameterError(
+                "group",
+                group,
+                f"no {by} of that name with at least {min_n} respondents scored on {dim} "
+                f"(values: {', '.join(g for g in shown if (scores['group'] == g).sum() >= min_n)})",
+            )
+        diff = _welch_difference(a, b, confidence)
+        records.append((dim, str(group), len(a), a.mean(), len(b), b.mean(), *diff))
+    out = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "dimension",
+            "group",
+            "n",
+            "mean",
+            "n_rest",
+            "mean_rest",
+            "diff",
+            "ci_low",
+            "ci_high",
+            "t",
+            "df",
+            "p",
+        ],
+    )
+    return _holm_frame(out, correction)
+
+
+def edition_difference(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+    min_n: int = 5,
+    confidence: float = 0.95,
+    correction: str = "holm",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The change of each dimension score from one edition to the next.
+
+    Welch's t-test between the two editions' respondents, overall or per group, with
+    the interval of the difference and p-values corrected over every row together.
+    The test treats the editions as independent samples; organisations that answer
+    both are positively correlated, so the test is conservative for them.
+
+    Parameters
+    ----------
+    current, previous : DataFrame
+        Validated wide answers of the two editions.
+    by : str, optional
+        Grouping column; without it the whole benchmark (group ``"all"``).
+    min_n : int
+        A group with fewer scored respondents in either edition is suppressed.
+
+    Returns
+    -------
+    shown : DataFrame
+        ``dimension``, ``group``, ``n_previous``, ``mean_previous``, ``n_current``,
+        ``mean_current``, ``diff`` (current − previous), ``ci_low``, ``ci_high``,
+        ``t``, ``df``, ``p``, ``p_adj``.
+    suppressed : DataFrame
+        ``dimension``, ``groups``, ``n`` (respondents of both editions).
+
+    Examples
+    --------
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> now, before = generate_benchmark(2023, n=150), generate_benchmark(2022, n=150)
+    >>> shown, suppressed = edition_difference(now, before, inst)
+    >>> shown[["dimension", "group"]].values.tolist()
+    [['measure', 'all'], ['manage', 'all'], ['master', 'all']]
+    """
+    min_n = _check_min_n(min_n)
+    confidence = _check_confidence(confidence)
+    correction = _check_correction(correction)
+    tidy = []
+    for frame in (previous, current):
+        if by is None:
+            frame = frame.assign(_all="all")
+        scores, _ = _tidy_scores(
+            frame,
+            instrument,
+            by or "_all",
+            level="dimension",
+            method=method,
+            min_answered=min_answered,
+            id_column=id_column,
+        )
+        tidy.append(scores.dropna(subset=["group"]))
+    before, after = tidy
+    records, hidden = [], []
+    for dim in instrument.dimension_ids:
+        a_dim = after[after["dimension"] == dim]
+        b_dim = before[before["dimension"] == dim]
+        names = sorted(set(a_dim["group"]) | set(b_dim["group"]), key=_natural_key)
+        for name in names:
+            a = a_dim.loc[a_dim["group"] == name, "score"].to_numpy()
+            b = b_dim.loc[b_dim["group"] == name, "score"].to_numpy()
+            if min(len(a), len(b)) < min_n:
+                hidden.append((dim, len(a) + len(b)))
+                continue
+            records.append(
+                (
+                    dim,
+                    name,
+                    len(b),
+                    b.mean(),
+                    len(a),
+                    a.mean(),
+                    *_welch_difference(a, b, confidence),
+                )
+            )
+    shown = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "dimension",
+            "group",
+            "n_previous",
+            "mean_previous",
+            "n_current",
+            "mean_current",
+            "diff",
+            "ci_low",
+            "ci_high",
+            "t",
+            "df",
+            "p",
+        ],
+    )
+    hidden_frame = pd.DataFrame.from_records(hidden, columns=["dimension", "n"])
+    suppressed = (
+        pd.DataFrame({"dimension": instrument.dimension_ids})
+        .merge(
+            hidden_frame.groupby("dimension").agg(groups=("n", "size"), n=("n", "sum")),
+            on="dimension",
+            how="left",
+        )
+        .fillna({"groups": 0, "n": 0})
+        .astype({"groups": int, "n": int})
+    )
+    return _holm_frame(shown, correction), suppressed
