@@ -11,9 +11,11 @@ import json
 import sys
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
+from .comparison import CORRECTIONS, GroupComparison, compare_groups
 from .errors import CxbenchError, ParameterError
 from .instrument import (
     DEFAULT_INSTRUMENT,
@@ -123,6 +125,39 @@ def build_parser() -> argparse.ArgumentParser:
     _add_min_answered(score)
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    compare = commands.add_parser(
+        "compare",
+        help="compare groups (e.g. sectors): CIs, Welch/Kruskal tests, Games-Howell pairs",
+        description="Per dimension (or statement): each group's n, mean, sd and seeded BCa "
+        "bootstrap CI; Welch's ANOVA with omega squared and Kruskal-Wallis with epsilon "
+        "squared; Games-Howell pairs with p-values corrected across all dimensions together. "
+        "Groups with fewer than --min-n scored respondents are never named: they are "
+        "counted in a suppressed line. Rows without a group value are left out and counted.",
+    )
+    _add_input(compare)
+    compare.add_argument("--by", required=True, metavar="COLUMN", help="grouping column")
+    compare.add_argument(
+        "--min-n",
+        type=_positive_int,
+        default=5,
+        metavar="N",
+        help="smallest group shown by name (default: %(default)s)",
+    )
+    _add_min_answered(compare)
+    compare.add_argument("--level", choices=("dimension", "item"), default="dimension")
+    compare.add_argument("--method", choices=METHODS, default="sum_max")
+    compare.add_argument("--confidence", type=float, default=0.95)
+    compare.add_argument(
+        "--correction",
+        choices=CORRECTIONS,
+        default="holm",
+        help="post-hoc p-value correction across dimensions (default: %(default)s)",
+    )
+    compare.add_argument(
+        "--seed", type=int, default=2023, help="bootstrap seed (default: %(default)s)"
+    )
+    compare.add_argument("--format", choices=("table", "json"), default="table")
+
     reliability = commands.add_parser(
         "reliability",
         help="Cronbach's alpha per dimension and item analysis",
@@ -227,6 +262,88 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _p_text(p: float) -> str:
+    if pd.isna(p):
+        return "p = –"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _comparison_text(result: GroupComparison, source: str) -> str:
+    """The human-readable form of a comparison: one block per dimension or statement."""
+    keys = list(result.keys)
+    lines = [
+        f"{result.by} comparison of {source}: {result.method} scores, "
+        f"{result.confidence:.0%} BCa bootstrap CIs; groups under {result.min_n} suppressed; "
+        f"Games-Howell pairs, {result.correction} across all {result.level}s",
+    ]
+    for record in result.to_records():
+        ident = {key: record[key] for key in keys}
+        title = " / ".join(str(v) for v in ident.values())
+        welch, kruskal = record["welch"], record["kruskal"]
+        lines += ["", title]
+        if welch["F"] is not None:
+            lines.append(
+                f"  Welch F({welch['df1']:.0f}, {welch['df2']:.1f}) = {welch['F']:.2f}, "
+                f"{_p_text(welch['p'])}, omega2 = {record['effect_size']['value']:.3f}"
+            )
+        if kruskal["H"] is not None:
+            lines.append(
+                f"  Kruskal-Wallis H({kruskal['df']:.0f}) = {kruskal['H']:.2f}, "
+                f"{_p_text(kruskal['p'])}, epsilon2 = {kruskal['epsilon2']:.3f}"
+            )
+        overall = result.overall
+        mask = np.logical_and.reduce([overall[k] == v for k, v in ident.items()])
+        rows = [*record["groups"], *overall.loc[mask].to_dict("records")]
+        table = pd.DataFrame(rows, columns=["group", "n", "mean", "sd", "ci_low", "ci_high"])
+        text = table.to_string(index=False, float_format=lambda v: f"{v:.1f}")
+        lines += ["  " + line for line in text.splitlines()]
+        suppressed = record["suppressed"]
+        lines.append(
+            f"  suppressed (under {result.min_n}): {suppressed['groups']} groups, "
+            f"{suppressed['n']} respondents; no {result.by} value: "
+            f"{record['excluded_missing_group']} respondents"
+        )
+        pairs = record["posthoc"]
+        significant = [p for p in pairs if p["p_adj"] is not None and p["p_adj"] < 0.05]
+        lines.append(f"  pairs differing at p_adj < 0.05: {len(significant)} of {len(pairs)}")
+        for pair in sorted(significant, key=lambda p: -abs(p["diff"])):
+            lines.append(
+                f"    {pair['a']} - {pair['b']}: {pair['diff']:+.1f} points, "
+                f"{_p_text(pair['p_adj']).replace('p', 'p_adj', 1)}"
+            )
+    return "\n".join(lines)
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if not 0 < args.confidence < 1:
+        raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
+    instrument = load_instrument(args.instrument)
+    data = _validated(args, instrument).data
+    result = compare_groups(
+        data,
+        instrument,
+        args.by,
+        level=args.level,
+        min_n=args.min_n,
+        confidence=args.confidence,
+        correction=args.correction,
+        method=args.method,
+        min_answered=args.min_answered,
+        id_column=args.id_column,
+        seed=args.seed,
+    )
+    note = dataset_note(args.input)
+    if args.format == "json":
+        print(json.dumps(result.to_records(), ensure_ascii=False, indent=2))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+    else:
+        if note:
+            print(f"Note: {note}\n")
+        print(_comparison_text(result, args.input))
+    return EXIT_OK
+
+
 def _cmd_reliability(args: argparse.Namespace) -> int:
     if not 0 < args.confidence < 1:
         raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
@@ -293,6 +410,7 @@ def _cmd_instrument(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "validate": _cmd_validate,
     "score": _cmd_score,
+    "compare": _cmd_compare,
     "reliability": _cmd_reliability,
     "report": _cmd_report,
     "instrument": _cmd_instrument,
