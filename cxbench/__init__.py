@@ -2,13 +2,27 @@
 
 The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
 :mod:`~cxbench.loading` / :mod:`~cxbench.validation` → :mod:`~cxbench.scoring` →
-:mod:`~cxbench.reliability` → :mod:`~cxbench.report`; :mod:`~cxbench.synthetic` makes
+:mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` → :mod:`~cxbench.charts` /
+:mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`) →
+:mod:`~cxbench.report`; :mod:`~cxbench.synthetic` makes
 the bundled (synthetic) data set and :mod:`~cxbench.cli` is the command line.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .comparison import (
+    GroupComparison,
+    bootstrap_ci,
+    compare_groups,
+    edition_difference,
+    games_howell,
+    group_statistics,
+    group_vs_rest,
+    omnibus_tests,
+    suppress_small_groups,
+)
 from .errors import CxbenchError, InstrumentError, ParameterError, UnusableFileError
+from .i18n import LANGUAGES, check_language, format_number, translate
 from .instrument import (
     DEFAULT_INSTRUMENT,
     Dimension,
@@ -19,14 +33,27 @@ from .instrument import (
     load_instrument,
 )
 from .loading import RawTable, dataset_note, read_table
+from .narrative import ReportText, data_note, paragraph, section, suppressed_note
 from .reliability import cronbach_alpha_by_dimension, item_analysis
-from .report import find_edition_files, write_edition_tables
+from .report import EditionInputs, edition_inputs, find_edition_files, write_edition_tables
 from .scoring import (
     dimension_scores,
+    item_distribution,
     item_scores,
     published_comparison,
     respondent_scores,
     reverse_items,
+)
+from .tables import (
+    ReportTable,
+    column_label,
+    difference_table,
+    format_p,
+    group_table,
+    likert_table,
+    omnibus_table,
+    overall_table,
+    posthoc_table,
 )
 from .validation import (
     RowError,
@@ -43,31 +70,61 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
+    "LANGUAGES",
     "CxbenchError",
     "Dimension",
+    "EditionInputs",
+    "GroupComparison",
     "Instrument",
     "InstrumentError",
     "Item",
     "ParameterError",
     "RawTable",
+    "ReportTable",
+    "ReportText",
     "RowError",
     "Scale",
     "UnusableFileError",
     "ValidationReport",
     "__version__",
     "available_instruments",
+    "bootstrap_ci",
+    "check_language",
+    "column_label",
+    "compare_groups",
     "cronbach_alpha_by_dimension",
+    "data_note",
     "dataset_note",
+    "difference_table",
     "dimension_scores",
+    "edition_difference",
+    "edition_inputs",
     "find_edition_files",
+    "format_number",
+    "format_p",
+    "games_howell",
+    "group_statistics",
+    "group_table",
+    "group_vs_rest",
     "item_analysis",
+    "item_distribution",
     "item_scores",
+    "likert_table",
     "load_instrument",
     "load_responses",
+    "omnibus_table",
+    "omnibus_tests",
+    "overall_table",
+    "paragraph",
+    "posthoc_table",
     "published_comparison",
     "read_table",
     "respondent_scores",
     "reverse_items",
+    "section",
+    "suppress_small_groups",
+    "suppressed_note",
+    "translate",
     "validate_responses",
     "write_edition_tables",
     "write_rejects",

@@ -613,6 +613,21 @@ class GroupComparison:
             ].reset_index(drop=True),
         )
 
+    def with_overall(self) -> pd.DataFrame:
+        """The shown groups followed by the whole benchmark (group ``"all"``)."""
+        return pd.concat([self.groups, self.overall], ignore_index=True)
+
+    def overall_mean(self, dimension: str) -> float:
+        """The whole benchmark's mean score on a dimension (NaN if suppressed)."""
+        row = self.overall[self.overall["dimension"] == dimension]
+        return float(row["mean"].iloc[0]) if len(row) else float("nan")
+
+    def suppressed_in(self, dimension: str) -> tuple[int, int]:
+        """(groups, respondents) suppressed on a dimension; at item level the largest
+        counts over its statements."""
+        rows = self.suppressed[self.suppressed["dimension"] == dimension]
+        return (int(rows["groups"].max()), int(rows["n"].max())) if len(rows) else (0, 0)
+
     def to_records(self) -> list[dict[str, Any]]:
         """One JSON-ready record per dimension (or statement).
 

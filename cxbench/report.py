@@ -24,7 +24,9 @@ from .scoring import dimension_scores, item_scores, published_comparison
 from .validation import ValidationReport, validate_responses, write_rejects
 
 __all__ = [
+    "EditionInputs",
     "EditionTables",
+    "edition_inputs",
     "find_edition_files",
     "summary_json",
     "tables_summary",
@@ -75,6 +77,59 @@ def find_edition_files(folder: str | Path) -> dict[int, Path]:
                 )
             found[edition] = path
     return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True)
+class EditionInputs:
+    """The data file of an edition and, when there is one, of the edition before it."""
+
+    edition: int
+    path: Path
+    previous_edition: int | None
+    previous_path: Path | None
+
+
+def edition_inputs(data: str | Path, edition: int) -> EditionInputs:
+    """Find an edition's data file, and its predecessor's, in a data folder.
+
+    Parameters
+    ----------
+    data : str or Path
+        A folder of ``benchmark_<year>`` files, or one data file (then there is no
+        previous edition unless a sibling ``benchmark_<year>`` file is older).
+    edition : int
+        The edition (year) to report.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("benchmark_2021.csv", "benchmark_2023.csv"):
+    ...     _ = (folder / name).write_text("x", encoding="utf-8")
+    >>> found = edition_inputs(folder, 2023)
+    >>> found.path.name, found.previous_edition
+    ('benchmark_2023.csv', 2021)
+    >>> edition_inputs(folder, 2021).previous_path is None
+    True
+    """
+    if isinstance(edition, bool) or not isinstance(edition, int):
+        raise ParameterError("edition", edition, "must be a year, e.g. 2023")
+    data = Path(data)
+    if data.is_file():
+        files = find_edition_files(data.parent)
+        match = _EDITION_FILE.match(data.name)
+        if not match or int(match.group(1)) != edition:
+            files = {edition: data}
+    else:
+        files = find_edition_files(data)
+    if edition not in files:
+        known = ", ".join(map(str, files)) or "none"
+        raise ParameterError(
+            "edition", edition, f"no data file for it in {data} (editions: {known})"
+        )
+    earlier = [year for year in files if year < edition]
+    previous = max(earlier) if earlier else None
+    return EditionInputs(edition, files[edition], previous, files.get(previous))
 
 
 def write_table(frame: pd.DataFrame, path: Path, note: str | None = None) -> Path:

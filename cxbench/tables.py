@@ -1,0 +1,510 @@
+"""Reader-facing tables: figures formatted for a language, shown as text and as HTML.
+
+A :class:`ReportTable` holds a table whose cells are already formatted (numbers in the
+reader's locale through Babel, headers translated). In a notebook it shows as an HTML
+table (every cell escaped) and as aligned text, both produced here rather than by
+pandas, so a notebook's stored output does not change with the pandas version and
+nbval can compare it exactly.
+
+The builders (:func:`overall_table`, :func:`group_table`, :func:`omnibus_table`,
+:func:`posthoc_table`, :func:`difference_table`) take the tidy results of
+:mod:`cxbench.comparison` and never compute statistics themselves.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .comparison import GroupComparison
+from .errors import ParameterError
+from .i18n import check_language, format_number, translate
+from .instrument import Instrument
+
+__all__ = [
+    "ReportTable",
+    "column_label",
+    "difference_table",
+    "format_p",
+    "group_table",
+    "likert_table",
+    "omnibus_table",
+    "overall_table",
+    "posthoc_table",
+]
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A formatted table: header texts and rows of cell texts.
+
+    Examples
+    --------
+    >>> table = ReportTable(("sector", "score"), (("<b>", "70.0"),), numeric=(False, True))
+    >>> print(table)
+    sector score
+    <b>     70.0
+    >>> "&lt;b&gt;" in table.to_html()
+    True
+    """
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    caption: str = ""
+
+    def _right(self, column: int) -> bool:
+        return bool(self.numeric) and self.numeric[column]
+
+    def to_text(self) -> str:
+        """Aligned plain text: numbers to the right, text to the left."""
+        table = [self.headers, *self.rows]
+        widths = [max(_width(row[c]) for row in table) for c in range(len(self.headers))]
+        lines = [self.caption] if self.caption else []
+        for row in table:
+            cells = []
+            for c, cell in enumerate(row):
+                pad = " " * (widths[c] - _width(cell))
+                cells.append(pad + cell if self._right(c) else cell + pad)
+            lines.append(" ".join(cells).rstrip())
+        return "\n".join(lines)
+
+    def to_html(self) -> str:
+        """An HTML ``<table>``; every header and cell is escaped."""
+        esc = html.escape
+        parts = ['<table class="cxbench-table">']
+        if self.caption:
+            parts.append(f"<caption>{esc(self.caption)}</caption>")
+        parts.append("<thead><tr>")
+        for c, header in enumerate(self.headers):
+            align = ' style="text-align:right"' if self._right(c) else ""
+            parts.append(f"<th{align}>{esc(header)}</th>")
+        parts.append("</tr></thead><tbody>")
+        for row in self.rows:
+            parts.append("<tr>")
+            for c, cell in enumerate(row):
+                align = ' style="text-align:right"' if self._right(c) else ""
+                parts.append(f"<td{align}>{esc(cell)}</td>")
+            parts.append("</tr>")
+        parts.append("</tbody></table>")
+        return "".join(parts)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+def _width(text: str) -> int:
+    # combining marks take no column
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def format_p(p: float, language: str = "en") -> str:
+    """A p-value for readers: three decimals, or "< 0.001".
+
+    Examples
+    --------
+    >>> format_p(0.04567), format_p(0.0000123, "tr"), format_p(float("nan"))
+    ('0.046', '< 0,001', '–')
+    """
+    if p is None or not np.isfinite(p):
+        return "–"
+    if p < 0.001:
+        return "< " + format_number(0.001, language, 3)
+    return format_number(p, language, 3)
+
+
+def _interval(low: float, high: float, language: str, decimals: int = 1) -> str:
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "–"
+    return f"{format_number(low, language, decimals)}–{format_number(high, language, decimals)}"
+
+
+def _build(
+    frame: pd.DataFrame,
+    columns: Mapping[str, tuple[str, bool]],
+    caption: str = "",
+) -> ReportTable:
+    headers = tuple(label for label, _ in columns.values())
+    numeric = tuple(is_number for _, is_number in columns.values())
+    rows = tuple(tuple(str(row[c]) for c in columns) for row in frame.to_dict("records"))
+    return ReportTable(headers, rows, numeric, caption)
+
+
+def column_label(column: str, language: str = "en") -> str:
+    """The reader's name of a grouping column: translated when known, else as is.
+
+    Examples
+    --------
+    >>> column_label("sector", "tr"), column_label("region", "tr")
+    ('Sektör', 'region')
+    """
+    try:
+        return translate(f"column_{column}", language)
+    except ParameterError:
+        return column
+
+
+def _dimension_names(instrument: Instrument, language: str) -> dict[str, str]:
+    return {dim.id: dim.name(language) for dim in instrument.dimensions}
+
+
+def overall_table(
+    comparison: GroupComparison,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    published: bool = True,
+) -> ReportTable:
+    """The benchmark's dimension scores with their intervals (and the published figure).
+
+    Examples
+    --------
+    >>> from cxbench.comparison import compare_groups
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> result = compare_groups(generate_benchmark(2023, n=80), inst, "sector", min_n=8)
+    >>> overall_table(result, inst, language="tr").headers  # doctest: +ELLIPSIS
+    ('Boyut', 'n', 'Puan (%)', ...)
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    frame = comparison.overall.copy()
+    out = pd.DataFrame(
+        {
+            "dimension": frame["dimension"].map(names),
+            "n": frame["n"].map(lambda v: format_number(v, language, 0)),
+            "mean": frame["mean"].map(lambda v: format_number(v, language, 1)),
+            "ci": [
+                _interval(lo, hi, language)
+                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
+            ],
+        }
+    )
+    columns = {
+        "dimension": (translate("col_dimension", language), False),
+        "n": ("n", True),
+        "mean": (translate("col_score", language), True),
+        "ci": (_ci_header(comparison.confidence, language), True),
+    }
+    if published:
+        reference = {dim.id: dim.published_score for dim in instrument.dimensions}
+        out["published"] = [
+            format_number(reference[d], language, 0) if reference[d] is not None else "–"
+            for d in frame["dimension"]
+        ]
+        columns["published"] = (translate("col_published", language), True)
+    return _build(out, columns)
+
+
+def _ci_header(confidence: float, language: str) -> str:
+    return translate("col_ci", language, level=format_number(confidence * 100, language, 0))
+
+
+def group_table(
+    comparison: GroupComparison,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    wide: bool = True,
+) -> ReportTable:
+    """Groups' scores: one row per group with a column per dimension (``wide``), or
+    one row per group and dimension with n and interval.
+
+    Examples
+    --------
+    >>> from cxbench.comparison import compare_groups
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> result = compare_groups(generate_benchmark(2023, n=80), inst, "sector", min_n=8)
+    >>> group_table(result, inst).headers
+    ('Sector', 'n', 'Measure', 'Manage', 'Master')
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    groups = comparison.groups
+    group_header = column_label(comparison.by, language)
+    if wide:
+        if "item" in groups.columns:
+            raise ParameterError("comparison", "item level", "the wide table is for dimensions")
+        # pivot, not pivot_table: one value per cell, nothing to aggregate
+        means = groups.pivot(index="group", columns="dimension", values="mean")  # noqa: PD010
+        sizes = groups.groupby("group", sort=False)["n"].max()
+        order = list(pd.unique(groups["group"]))
+        dims = [d for d in instrument.dimension_ids if d in means.columns]
+        out = pd.DataFrame(
+            {"group": order, "n": [format_number(sizes[g], language, 0) for g in order]}
+        )
+        for dim in dims:
+            out[dim] = [format_number(means.loc[g, dim], language, 1) for g in order]
+        columns = {"group": (group_header, False), "n": ("n", True)}
+        columns |= {dim: (names[dim], True) for dim in dims}
+        return _build(out, columns)
+    out = pd.DataFrame(
+        {
+            "group": groups["group"],
+            "dimension": groups["dimension"].map(names),
+            "n": groups["n"].map(lambda v: format_number(v, language, 0)),
+            "mean": groups["mean"].map(lambda v: format_number(v, language, 1)),
+            "ci": [
+                _interval(lo, hi, language)
+                for lo, hi in zip(groups.ci_low, groups.ci_high, strict=True)
+            ],
+        }
+    )
+    return _build(
+        out,
+        {
+            "group": (group_header, False),
+            "dimension": (translate("col_dimension", language), False),
+            "n": ("n", True),
+            "mean": (translate("col_score", language), True),
+            "ci": (_ci_header(comparison.confidence, language), True),
+        },
+    )
+
+
+def omnibus_table(
+    comparison: GroupComparison, instrument: Instrument, *, language: str = "en"
+) -> ReportTable:
+    """Welch's ANOVA and Kruskal–Wallis per dimension, with effect sizes and suppression.
+
+    Examples
+    --------
+    >>> from cxbench.comparison import compare_groups
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> result = compare_groups(generate_benchmark(2023, n=80), inst, "sector", min_n=8)
+    >>> len(omnibus_table(result, inst).rows)
+    3
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    test = comparison.omnibus.merge(comparison.suppressed, on=list(comparison.keys))
+    test = test.merge(
+        comparison.excluded_missing_group.rename(columns={"n": "n_missing"}),
+        on=list(comparison.keys),
+    )
+
+    def welch(row: Mapping) -> str:
+        if not np.isfinite(row["welch_F"]):
+            return "–"
+        return (
+            f"F({format_number(row['welch_df1'], language, 0)}, "
+            f"{format_number(row['welch_df2'], language, 1)}) = "
+            f"{format_number(row['welch_F'], language, 2)}"
+        )
+
+    def kruskal(row: Mapping) -> str:
+        if not np.isfinite(row["kruskal_H"]):
+            return "–"
+        return (
+            f"H({format_number(row['kruskal_df'], language, 0)}) = "
+            f"{format_number(row['kruskal_H'], language, 2)}"
+        )
+
+    records = [
+        {
+            "dimension": names.get(row["dimension"], row["dimension"]),
+            "groups": format_number(row["groups_x"], language, 0),
+            "welch": welch(row),
+            "welch_p": format_p(row["welch_p"], language),
+            "omega2": format_number(row["omega2"], language, 3),
+            "kruskal": kruskal(row),
+            "kruskal_p": format_p(row["kruskal_p"], language),
+            "epsilon2": format_number(row["epsilon2"], language, 3),
+            "suppressed": f"{format_number(row['groups_y'], language, 0)} / "
+            f"{format_number(row['n_y'], language, 0)}",
+            "missing": format_number(row["n_missing"], language, 0),
+        }
+        for row in test.to_dict("records")
+    ]
+    return _build(
+        pd.DataFrame.from_records(records),
+        {
+            "dimension": (translate("col_dimension", language), False),
+            "groups": (translate("col_groups", language), True),
+            "welch": ("Welch", True),
+            "welch_p": ("p", True),
+            "omega2": ("ω²", True),
+            "kruskal": ("Kruskal–Wallis", True),
+            "kruskal_p": ("p", True),
+            "epsilon2": ("ε²", True),
+            "suppressed": (translate("col_suppressed", language, min_n=comparison.min_n), True),
+            "missing": (translate("col_missing_group", language), True),
+        },
+    )
+
+
+def posthoc_table(
+    comparison: GroupComparison,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    alpha: float | None = 0.05,
+) -> ReportTable:
+    """Pairs of groups and their Games–Howell differences, largest first.
+
+    With ``alpha`` only the pairs whose corrected p-value is below it; ``None`` lists
+    every pair.
+
+    Examples
+    --------
+    >>> from cxbench.comparison import compare_groups
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> result = compare_groups(generate_benchmark(2023, n=80), inst, "sector", min_n=8)
+    >>> len(posthoc_table(result, inst, alpha=None).rows) == len(result.posthoc)
+    True
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    pairs = comparison.posthoc
+    if alpha is not None:
+        pairs = pairs[pairs["p_adj"] < alpha]
+    rank = {d: i for i, d in enumerate(instrument.dimension_ids)}
+    pairs = pairs.assign(_dim=pairs["dimension"].map(rank), _size=-pairs["diff"].abs())
+    pairs = pairs.sort_values(["_dim", "_size"], kind="stable")
+    out = pd.DataFrame(
+        {
+            "dimension": pairs["dimension"].map(names),
+            "a": pairs["a"],
+            "b": pairs["b"],
+            "diff": pairs["diff"].map(lambda v: _signed(v, language)),
+            "p_adj": pairs["p_adj"].map(lambda v: format_p(v, language)),
+        }
+    )
+    return _build(
+        out,
+        {
+            "dimension": (translate("col_dimension", language), False),
+            "a": (translate("col_group_a", language), False),
+            "b": (translate("col_group_b", language), False),
+            "diff": (translate("col_difference", language), True),
+            "p_adj": (translate("col_p_adj", language, correction=comparison.correction), True),
+        },
+    )
+
+
+def _signed(value: float, language: str) -> str:
+    text = format_number(abs(value), language, 1)
+    return text if not np.isfinite(value) else ("+" if value >= 0 else "−") + text
+
+
+def difference_table(
+    frame: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    by: str = "sector",
+    confidence: float = 0.95,
+    correction: str = "holm",
+    labels: Sequence[str] = ("col_this_group", "col_rest"),
+) -> ReportTable:
+    """A table of differences: a group against the rest, or an edition against the last.
+
+    Takes the frame of :func:`cxbench.comparison.group_vs_rest` (``n``, ``mean``,
+    ``n_rest``, ``mean_rest``) or of :func:`cxbench.comparison.edition_difference`
+    (``n_current``, ``mean_current``, ``n_previous``, ``mean_previous``).
+    ``by`` names the group column; ``confidence`` and ``correction`` are those the
+    frame was made with; ``labels`` are the message keys of the two sides' headers
+    (``("col_current", "col_previous")`` for editions).
+    """
+    language = check_language(language)
+    if "mean_rest" in frame.columns:
+        first, second = ("n", "mean"), ("n_rest", "mean_rest")
+    elif "mean_previous" in frame.columns:
+        first, second = ("n_current", "mean_current"), ("n_previous", "mean_previous")
+    else:
+        raise ParameterError("frame", "columns", "needs group_vs_rest or edition_difference")
+    names = _dimension_names(instrument, language)
+    num = format_number
+    out = pd.DataFrame(
+        {
+            "dimension": frame["dimension"].map(names),
+            "group": frame["group"].astype(str),
+            "a": [
+                f"{num(m, language, 1)} (n = {num(n, language, 0)})"
+                for n, m in zip(frame[first[0]], frame[first[1]], strict=True)
+            ],
+            "b": [
+                f"{num(m, language, 1)} (n = {num(n, language, 0)})"
+                for n, m in zip(frame[second[0]], frame[second[1]], strict=True)
+            ],
+            "diff": frame["diff"].map(lambda v: _signed(v, language)),
+            "ci": [
+                _interval(lo, hi, language)
+                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
+            ],
+            "p_adj": frame["p_adj"].map(lambda v: format_p(v, language)),
+        }
+    )
+    return _build(
+        out,
+        {
+            "dimension": (translate("col_dimension", language), False),
+            "group": (column_label(by, language), False),
+            "a": (translate(labels[0], language), True),
+            "b": (translate(labels[1], language), True),
+            "diff": (translate("col_difference", language), True),
+            "ci": (_ci_header(confidence, language), True),
+            "p_adj": (translate("col_p_adj", language, correction=correction), True),
+        },
+    )
+
+
+def likert_table(
+    distribution: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    group: str = "all",
+) -> ReportTable:
+    """The answers to each statement as shares of the scale points, in percent.
+
+    Takes the frame of :func:`cxbench.scoring.item_distribution`; the figures behind
+    :func:`cxbench.charts.plot_likert`.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.scoring import item_distribution
+    >>> inst = load_instrument()
+    >>> rows = [dict.fromkeys(inst.item_ids, p) for p in (2, 4, 4, 5)]
+    >>> table = likert_table(item_distribution(pd.DataFrame(rows), inst), inst)
+    >>> table.headers[-3:], table.rows[0][-3:]
+    (('Agree', 'Strongly agree', 'n'), ('50.0', '25.0', '4'))
+    """
+    language = check_language(language)
+    part = distribution[distribution["group"].astype(str) == str(group)]
+    if part.empty:
+        raise ParameterError("group", group, "not in the distribution")
+    labels = instrument.scale.labels.get(language) or [
+        str(p) for p in range(instrument.scale.min, instrument.scale.max + 1)
+    ]
+    shares = part.pivot(index="item", columns="point", values="share")  # noqa: PD010
+    counts = part.groupby("item")["count"].sum()
+    items = [item for item in instrument.item_ids if item in shares.index]
+    out = pd.DataFrame({"statement": [instrument.item(i).label(language) for i in items]})
+    points = list(shares.columns)
+    for point in points:
+        out[f"p{point}"] = [format_number(shares.loc[i, point] * 100, language, 1) for i in items]
+    out["n"] = [format_number(counts[i], language, 0) for i in items]
+    columns = {"statement": (translate("col_statement", language), False)}
+    columns |= {f"p{point}": (labels[k], True) for k, point in enumerate(points)}
+    columns["n"] = ("n", True)
+    return _build(out, columns)
