@@ -10,6 +10,13 @@ the bundled (synthetic) data set and :mod:`~cxbench.cli` is the command line.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .charts import (
+    plot_dimension_scores,
+    plot_group_heatmap,
+    plot_group_ranking,
+    plot_likert,
+    save_figure,
+)
 from .comparison import (
     GroupComparison,
     bootstrap_ci,
@@ -22,7 +29,7 @@ from .comparison import (
     suppress_small_groups,
 )
 from .errors import CxbenchError, InstrumentError, ParameterError, UnusableFileError
-from .i18n import LANGUAGES, check_language, format_number, translate
+from .i18n import LANGUAGES, check_language, column_label, format_number, translate
 from .instrument import (
     DEFAULT_INSTRUMENT,
     Dimension,
@@ -46,7 +53,6 @@ from .scoring import (
 )
 from .tables import (
     ReportTable,
-    column_label,
     difference_table,
     format_p,
     group_table,
@@ -116,11 +122,16 @@ __all__ = [
     "omnibus_tests",
     "overall_table",
     "paragraph",
+    "plot_dimension_scores",
+    "plot_group_heatmap",
+    "plot_group_ranking",
+    "plot_likert",
     "posthoc_table",
     "published_comparison",
     "read_table",
     "respondent_scores",
     "reverse_items",
+    "save_figure",
     "section",
     "suppress_small_groups",
     "suppressed_note",

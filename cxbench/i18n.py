@@ -18,7 +18,14 @@ from babel.numbers import format_decimal
 
 from .errors import ParameterError
 
-__all__ = ["LANGUAGES", "check_language", "format_number", "messages", "translate"]
+__all__ = [
+    "LANGUAGES",
+    "check_language",
+    "column_label",
+    "format_number",
+    "messages",
+    "translate",
+]
 
 #: The languages every message exists in.
 LANGUAGES: tuple[str, ...] = ("en", "tr", "ru")
@@ -79,6 +86,19 @@ def translate(key: str, language: str = "en", **fields: Any) -> str:
     if missing:
         raise ParameterError("message", key, f"needs {', '.join(sorted(missing))}")
     return text.format(**fields)
+
+
+def column_label(column: str, language: str = "en") -> str:
+    """The reader's name of a data column (message ``column_<name>``), else the name.
+
+    Examples
+    --------
+    >>> column_label("sector", "tr"), column_label("region", "tr")
+    ('Sektör', 'region')
+    """
+    language = check_language(language)
+    texts = messages().get(f"column_{column}")
+    return texts[language] if texts else str(column)
 
 
 def format_number(value: float | None, language: str = "en", decimals: int = 1) -> str:

@@ -23,12 +23,11 @@ import pandas as pd
 
 from .comparison import GroupComparison
 from .errors import ParameterError
-from .i18n import check_language, format_number, translate
+from .i18n import check_language, column_label, format_number, translate
 from .instrument import Instrument
 
 __all__ = [
     "ReportTable",
-    "column_label",
     "difference_table",
     "format_p",
     "group_table",
@@ -139,20 +138,6 @@ def _build(
     numeric = tuple(is_number for _, is_number in columns.values())
     rows = tuple(tuple(str(row[c]) for c in columns) for row in frame.to_dict("records"))
     return ReportTable(headers, rows, numeric, caption)
-
-
-def column_label(column: str, language: str = "en") -> str:
-    """The reader's name of a grouping column: translated when known, else as is.
-
-    Examples
-    --------
-    >>> column_label("sector", "tr"), column_label("region", "tr")
-    ('Sektör', 'region')
-    """
-    try:
-        return translate(f"column_{column}", language)
-    except ParameterError:
-        return column
 
 
 def _dimension_names(instrument: Instrument, language: str) -> dict[str, str]:

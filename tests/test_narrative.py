@@ -10,12 +10,26 @@ from cxbench.i18n import LANGUAGES
 from cxbench.narrative import data_note, escape_markdown, paragraph, section, suppressed_note
 
 NOTEBOOK_SECTIONS = [
-    "sector_report", "sector_overview", "sector_differences", "sector_tests", "sector_pairs",
-    "sector_ranking", "sector_statements", "sector_focus", "sector_change",
+    "sector_report",
+    "sector_overview",
+    "sector_differences",
+    "sector_tests",
+    "sector_pairs",
+    "sector_ranking",
+    "sector_statements",
+    "sector_focus",
+    "sector_change",
 ]
 FIELDS = {
-    "column": "Sector", "column_lower": "sector", "edition": 2023, "previous": 2022,
-    "n": 310, "min_n": 5, "correction": "holm", "confidence": 95, "group": "Finance",
+    "column": "Sector",
+    "column_lower": "sector",
+    "edition": 2023,
+    "previous": 2022,
+    "n": 310,
+    "min_n": 5,
+    "correction": "holm",
+    "confidence": 95,
+    "group": "Finance",
 }
 
 

@@ -60,8 +60,13 @@ def test_html_escapes_headers_cells_and_caption():
 
 @pytest.mark.parametrize(
     ("p", "language", "expected"),
-    [(0.0449, "en", "0.045"), (0.0004, "en", "< 0.001"), (0.5, "tr", "0,500"),
-     (0.00001, "ru", "< 0,001"), (float("nan"), "en", "–")],
+    [
+        (0.0449, "en", "0.045"),
+        (0.0004, "en", "< 0.001"),
+        (0.5, "tr", "0,500"),
+        (0.00001, "ru", "< 0,001"),
+        (float("nan"), "en", "–"),
+    ],
 )
 def test_format_p(p, language, expected):
     assert format_p(p, language) == expected

@@ -1,0 +1,512 @@
+"""Charts of the benchmark, in one colour-blind-safe look and the reader's language.
+
+Every function takes tidy results (from :mod:`cxbench.comparison` and
+:func:`cxbench.scoring.item_distribution`), never raw survey rows, computes no
+statistic of its own, and returns a :class:`matplotlib.figure.Figure`. Figures are
+made without pyplot, so nothing is registered globally and nothing is shown twice
+in a notebook; styles are applied inside each call (``rc_context``), never set for
+the session, and the backend is never chosen here.
+
+Colours: seaborn's ``colorblind`` palette for categories, ``cividis`` for the
+heatmap and ColorBrewer ``BrBG`` with a grey neutral for answer distributions; all
+three stay distinguishable with the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from .errors import ParameterError
+from .i18n import check_language, column_label, format_number, translate
+from .instrument import Instrument
+
+__all__ = [
+    "plot_dimension_scores",
+    "plot_group_heatmap",
+    "plot_group_ranking",
+    "plot_likert",
+    "save_figure",
+]
+
+_RC = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib; has Turkish and Cyrillic
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+    "text.parse_math": False,  # names from data may contain "$"
+}
+_ACCENT = sns.color_palette("colorblind")[0]
+_MUTED = "#9a9a9a"
+_REFERENCE = "#222222"
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    with sns.axes_style("whitegrid"), rc_context(_RC):
+        yield
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(what, type(frame).__name__, "must be a DataFrame")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(what, "columns", f"missing {', '.join(missing)}")
+    if frame.empty:
+        raise ParameterError(what, "rows", "nothing to draw: the frame is empty")
+
+
+def _group_label(name: str, n: int, language: str) -> str:
+    return f"{name} (n = {format_number(n, language, 0)})"
+
+
+def plot_dimension_scores(
+    overall: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    published: bool = True,
+    confidence: float = 0.95,
+) -> Figure:
+    """Bars of the dimension scores with their CIs, published figures as markers.
+
+    Parameters
+    ----------
+    overall : DataFrame
+        ``dimension``, ``mean``, ``ci_low``, ``ci_high`` (e.g. a comparison's
+        ``overall``); one row per dimension.
+    instrument : Instrument
+        Names the dimensions and gives their published scores.
+    language : {"en", "tr", "ru"}
+    published : bool
+        Mark each dimension's published figure, where the instrument has one.
+    confidence : float
+        The level of the intervals, for the legend.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> frame = pd.DataFrame({"dimension": ["measure", "manage", "master"],
+    ...                       "mean": [70.0, 70.0, 65.0], "ci_low": [68.0, 68.0, 63.0],
+    ...                       "ci_high": [72.0, 72.0, 67.0]})
+    >>> fig = plot_dimension_scores(frame, load_instrument(), language="tr")
+    >>> fig.axes[0].get_title(loc="left")
+    'Tüm katılımcıların boyut puanları'
+    """
+    language = check_language(language)
+    _require(overall, ["dimension", "mean", "ci_low", "ci_high"], "overall")
+    dims = [d for d in instrument.dimension_ids if d in set(overall["dimension"])]
+    if not dims:
+        raise ParameterError("overall", "dimension", "none of the instrument's dimensions")
+    frame = overall.drop_duplicates("dimension").set_index("dimension").loc[dims]
+    x = np.arange(len(dims))
+    with _style():
+        fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+        ax = fig.subplots()
+        colors = sns.color_palette("colorblind", len(dims))
+        ax.bar(x, frame["mean"], width=0.6, color=colors, zorder=2)
+        err = np.vstack([frame["mean"] - frame["ci_low"], frame["ci_high"] - frame["mean"]])
+        ax.errorbar(x, frame["mean"], yerr=err, fmt="none", ecolor=_REFERENCE, capsize=6, zorder=3)
+        for xi, value in zip(x, frame["mean"], strict=True):
+            ax.text(
+                xi,
+                value / 2,
+                format_number(value, language, 1),
+                ha="center",
+                va="center",
+                color="white",
+                fontweight="bold",
+                fontsize=12,
+            )
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=_REFERENCE,
+                marker="|",
+                markersize=12,
+                linestyle="none",
+                label=translate(
+                    "ci_label", language, level=format_number(confidence * 100, language, 0)
+                ),
+            ),
+        ]
+        if published:
+            reference = [instrument.dimension(d).published_score for d in dims]
+            marked = [(xi, r) for xi, r in zip(x, reference, strict=True) if r is not None]
+            if marked:
+                ax.scatter(
+                    [m[0] + 0.38 for m in marked],
+                    [m[1] for m in marked],
+                    marker="<",
+                    s=110,
+                    color=_REFERENCE,
+                    zorder=4,
+                )
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color=_REFERENCE,
+                        marker="<",
+                        markersize=9,
+                        linestyle="none",
+                        label=translate("published", language),
+                    )
+                )
+        ax.set_xticks(x, [instrument.dimension(d).name(language) for d in dims])
+        ax.set_ylim(0, 100)
+        ax.set_xlim(-0.6, len(dims) - 0.4)
+        ax.set_ylabel(translate("score_axis", language))
+        ax.set_title(translate("dimension_scores_title", language))
+        ax.grid(axis="x", visible=False)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2)
+    return fig
+
+
+def plot_group_heatmap(
+    groups: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    title_column: str = "sector",
+) -> Figure:
+    """Groups × dimensions, each cell coloured by its score and the score written in.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        ``group``, ``dimension``, ``n``, ``mean``; rows appear in the order of the
+        frame's groups. A group ``"all"`` is the whole benchmark and is labelled so.
+    instrument : Instrument
+    language : {"en", "tr", "ru"}
+    title_column : str
+        The grouping column, named in the title.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> frame = pd.DataFrame({"group": ["A", "A", "all", "all"],
+    ...                       "dimension": ["measure", "master"] * 2,
+    ...                       "n": [10, 10, 30, 30], "mean": [71.5, 60.0, 70.0, 65.0]})
+    >>> fig = plot_group_heatmap(frame, load_instrument())
+    >>> [t.get_text() for t in fig.axes[0].texts]
+    ['71.5', '60.0', '70.0', '65.0']
+    """
+    language = check_language(language)
+    _require(groups, ["group", "dimension", "n", "mean"], "groups")
+    order = list(pd.unique(groups["group"].astype(str)))
+    dims = [d for d in instrument.dimension_ids if d in set(groups["dimension"])]
+    frame = groups.assign(group=groups["group"].astype(str))
+    means = frame.pivot_table(index="group", columns="dimension", values="mean", sort=False)
+    means = means.reindex(index=order, columns=dims)
+    sizes = frame.groupby("group", sort=False)["n"].max().reindex(order)
+    labels = [
+        _group_label(translate("benchmark_all", language) if g == "all" else g, sizes[g], language)
+        for g in order
+    ]
+    annot = np.vectorize(lambda v: format_number(v, language, 1), otypes=[object])(means.values)
+    height = 1.6 + 0.42 * len(order)
+    width = 3.2 + 1.5 * len(dims) + 0.065 * max(len(label) for label in labels)
+    with _style():
+        fig = Figure(figsize=(width, height), layout="constrained")
+        ax = fig.subplots()
+        sns.heatmap(
+            means.to_numpy(dtype=float),
+            ax=ax,
+            annot=annot,
+            fmt="",
+            cmap="cividis",
+            vmin=max(0.0, np.nanmin(means.values) - 5),
+            vmax=min(100.0, np.nanmax(means.values) + 5),
+            linewidths=1,
+            linecolor="white",
+            cbar_kws={"label": translate("score_axis", language), "shrink": 0.8},
+            annot_kws={"fontsize": 10},
+        )
+        ax.set_xticks(
+            np.arange(len(dims)) + 0.5,
+            [instrument.dimension(d).name(language) for d in dims],
+            rotation=0,
+        )
+        ax.set_yticks(np.arange(len(order)) + 0.5, labels, rotation=0)
+        ax.tick_params(axis="x", top=False, bottom=False, labeltop=True, labelbottom=False)
+        ax.tick_params(axis="y", left=False)
+        if "all" in order and len(order) > 1:
+            row = order.index("all")
+            ax.axhline(row, color="white", linewidth=4)
+            ax.get_yticklabels()[row].set_fontweight("bold")
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.set_title(
+            translate("heatmap_title", language, column=column_label(title_column, language))
+        )
+    return fig
+
+
+def _likert_colors(points: int) -> list:
+    colors = list(sns.color_palette("BrBG", points))
+    if points % 2:
+        colors[points // 2] = (0.78, 0.78, 0.78)
+    return colors
+
+
+def plot_likert(
+    distribution: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    group: str = "all",
+    wrap: int = 48,
+) -> Figure:
+    """Diverging stacked bars of the answers to each statement, neutral centred on 0.
+
+    Disagreement runs to the left, agreement to the right; the middle answer is split
+    evenly across zero. One panel per dimension.
+
+    Parameters
+    ----------
+    distribution : DataFrame
+        ``group``, ``dimension``, ``item``, ``point``, ``share`` (0–1), as made by
+        :func:`cxbench.scoring.item_distribution`.
+    instrument : Instrument
+    language : {"en", "tr", "ru"}
+    group : str
+        Which group's answers to draw.
+    wrap : int
+        Characters per line of the statement labels.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.scoring import item_distribution
+    >>> inst = load_instrument()
+    >>> rows = [dict.fromkeys(inst.item_ids, p) for p in (1, 3, 4, 5)]
+    >>> fig = plot_likert(item_distribution(pd.DataFrame(rows), inst), inst)
+    >>> len(fig.axes)  # one panel per dimension
+    3
+    """
+    language = check_language(language)
+    _require(distribution, ["group", "dimension", "item", "point", "share"], "distribution")
+    part = distribution[distribution["group"].astype(str) == str(group)]
+    if part.empty:
+        raise ParameterError("group", group, "not in the distribution")
+    points = list(range(instrument.scale.min, instrument.scale.max + 1))
+    answer_labels = instrument.scale.labels.get(language) or [str(p) for p in points]
+    shares = part.pivot_table(index="item", columns="point", values="share", dropna=False)
+    shares = shares.reindex(columns=points).fillna(0.0) * 100
+    dims = [d for d in instrument.dimensions if any(i in shares.index for i in d.item_ids)]
+    colors = _likert_colors(len(points))
+    middle = len(points) // 2 if len(points) % 2 else None
+    n_items = sum(len([i for i in d.item_ids if i in shares.index]) for d in dims)
+    name = translate("benchmark_all", language) if str(group) == "all" else str(group)
+    with _style():
+        fig = Figure(figsize=(10.5, 1.9 + 0.62 * n_items + 0.5 * len(dims)), layout="constrained")
+        axes = fig.subplots(
+            len(dims),
+            1,
+            sharex=True,
+            squeeze=False,
+            gridspec_kw={"height_ratios": [len(d.item_ids) for d in dims]},
+        )[:, 0]
+        for ax, dim in zip(axes, dims, strict=True):
+            items = [i for i in dim.item_ids if i in shares.index]
+            values = shares.loc[items].to_numpy()
+            below = values[:, : len(points) // 2].sum(axis=1)
+            if middle is not None:
+                below = below + values[:, middle] / 2
+            left = -below
+            y = np.arange(len(items))
+            for k in range(len(points)):
+                ax.barh(
+                    y,
+                    values[:, k],
+                    left=left,
+                    color=colors[k],
+                    height=0.72,
+                    edgecolor="white",
+                    linewidth=0.6,
+                    label=answer_labels[k],
+                )
+                for yi, (start, width) in enumerate(zip(left, values[:, k], strict=True)):
+                    if width >= 7:
+                        dark = k in (0, len(points) - 1)
+                        ax.text(
+                            start + width / 2,
+                            yi,
+                            format_number(width, language, 0),
+                            ha="center",
+                            va="center",
+                            fontsize=8,
+                            color="white" if dark else "#222222",
+                        )
+                left = left + values[:, k]
+            ax.axvline(0, color=_REFERENCE, linewidth=0.8)
+            ax.set_yticks(
+                y,
+                ["\n".join(textwrap.wrap(instrument.item(i).label(language), wrap)) for i in items],
+                fontsize=9,
+            )
+            ax.invert_yaxis()
+            ax.set_title(dim.name(language), fontsize=11)
+            ax.grid(axis="y", visible=False)
+        axes[-1].set_xlim(-100, 100)
+        ticks = np.arange(-100, 101, 25)
+        axes[-1].set_xticks(ticks, [format_number(abs(t), language, 0) for t in ticks])
+        axes[-1].set_xlabel(translate("share_of_answers", language))
+        fig.suptitle(
+            translate("likert_title", language, group=name),
+            x=0.01,
+            ha="left",
+            fontweight="bold",
+            fontsize=12,
+        )
+        handles = [Patch(color=colors[k], label=answer_labels[k]) for k in range(len(points))]
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(points), fontsize=8.5)
+    return fig
+
+
+def plot_group_ranking(
+    groups: pd.DataFrame,
+    instrument: Instrument,
+    dimension: str,
+    *,
+    language: str = "en",
+    overall_mean: float | None = None,
+    suppressed: tuple[int, int] | None = None,
+    min_n: int = 5,
+    highlight: Sequence[str] | None = None,
+) -> Figure:
+    """Groups ranked on one dimension: a dot at the mean, a whisker for the CI.
+
+    Parameters
+    ----------
+    groups : DataFrame
+        ``group``, ``dimension``, ``n``, ``mean``, ``ci_low``, ``ci_high`` (a
+        comparison's ``groups``).
+    instrument : Instrument
+    dimension : str
+        The dimension to rank on.
+    language : {"en", "tr", "ru"}
+    overall_mean : float, optional
+        The benchmark's score, drawn as a line.
+    suppressed : (groups, n), optional
+        Groups too small to be shown; when any, a footnote says how many.
+    min_n : int
+        The suppression threshold the comparison used, for that footnote.
+    highlight : list of str, optional
+        Groups to draw in the accent colour (the others in grey).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> frame = pd.DataFrame({"group": ["A", "B"], "dimension": "master", "n": [9, 12],
+    ...                       "mean": [60.0, 72.0], "ci_low": [55.0, 68.0],
+    ...                       "ci_high": [65.0, 76.0]})
+    >>> fig = plot_group_ranking(frame, load_instrument(), "master", overall_mean=66.0)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['B (n = 12)', 'A (n = 9)']
+    """
+    language = check_language(language)
+    _require(groups, ["group", "dimension", "n", "mean", "ci_low", "ci_high"], "groups")
+    if dimension not in instrument.dimension_ids:
+        raise ParameterError(
+            "dimension", dimension, f"not in the instrument ({', '.join(instrument.dimension_ids)})"
+        )
+    frame = groups[groups["dimension"] == dimension]
+    if frame.empty:
+        raise ParameterError("dimension", dimension, "no group has a score on it")
+    frame = frame.sort_values(["mean", "group"], ascending=[False, True], kind="stable")
+    names = frame["group"].astype(str).tolist()
+    labels = [_group_label(g, n, language) for g, n in zip(names, frame["n"], strict=True)]
+    wanted = set(map(str, highlight or []))
+    colors = [_ACCENT if not wanted or g in wanted else _MUTED for g in names]
+    y = np.arange(len(names))
+    footnote = suppressed is not None and suppressed[0] > 0
+    with _style():
+        fig = Figure(figsize=(7.6, 1.7 + 0.42 * len(names) + 0.3 * footnote), layout="constrained")
+        ax = fig.subplots()
+        for yi, (_, row), color in zip(y, frame.iterrows(), colors, strict=True):
+            ax.plot([row["ci_low"], row["ci_high"]], [yi, yi], color=color, linewidth=2.2)
+            ax.plot(row["mean"], yi, "o", color=color, markersize=8, zorder=3)
+        handles = []
+        if overall_mean is not None and np.isfinite(overall_mean):
+            ax.axvline(overall_mean, color=_REFERENCE, linestyle="--", linewidth=1)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=_REFERENCE,
+                    linestyle="--",
+                    label=translate(
+                        "benchmark_mean", language, value=format_number(overall_mean, language, 1)
+                    ),
+                )
+            )
+        ax.set_yticks(y, labels)
+        for tick, name in zip(ax.get_yticklabels(), names, strict=True):
+            if wanted and name in wanted:
+                tick.set_fontweight("bold")
+        ax.invert_yaxis()
+        low = min(frame["ci_low"].min(), overall_mean if overall_mean is not None else 100)
+        high = max(frame["ci_high"].max(), overall_mean if overall_mean is not None else 0)
+        span = max(high - low, 10)
+        ax.set_xlim(max(0, low - 0.08 * span), min(100, high + 0.08 * span))
+        ax.set_xlabel(translate("score_axis", language))
+        ax.set_title(
+            translate(
+                "ranking_title", language, dimension=instrument.dimension(dimension).name(language)
+            )
+        )
+        ax.grid(axis="y", visible=False)
+        if handles:
+            fig.legend(handles=handles, loc="outside upper right")
+        if footnote:
+            # supxlabel, unlike fig.text, is given room by the constrained layout
+            fig.supxlabel(
+                translate(
+                    "other_suppressed",
+                    language,
+                    groups=format_number(suppressed[0], language, 0),
+                    n=format_number(suppressed[1], language, 0),
+                    min_n=min_n,
+                ),
+                x=0.01,
+                ha="left",
+                fontsize=8.5,
+                color="#444444",
+            )
+    return fig
+
+
+def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
+    """Write a figure as PNG with stable bytes (no software stamp); returns the path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> fig = Figure(figsize=(2, 1))
+    >>> path = save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "a" / "chart.png")
+    >>> path.read_bytes()[:4] == b"\\x89PNG"
+    True
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
+    return path
