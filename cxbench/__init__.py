@@ -53,6 +53,7 @@ from .scoring import (
 )
 from .tables import (
     ReportTable,
+    correction_name,
     difference_table,
     format_p,
     group_table,
@@ -98,6 +99,7 @@ __all__ = [
     "check_language",
     "column_label",
     "compare_groups",
+    "correction_name",
     "cronbach_alpha_by_dimension",
     "data_note",
     "dataset_note",

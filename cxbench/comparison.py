@@ -586,7 +586,8 @@ class GroupComparison:
         """The same comparison shown for some groups only.
 
         The statistics are not recomputed: the omnibus tests still cover every shown
-        group and the post-hoc p-values keep their correction over the full family.
+        group, and ``posthoc`` keeps the pairs that include a chosen group, with their
+        correction over the full family.
         A requested group that was suppressed is not shown (and not named).
 
         Raises
@@ -609,7 +610,7 @@ class GroupComparison:
             self,
             groups=self.groups[self.groups["group"].isin(wanted)].reset_index(drop=True),
             posthoc=self.posthoc[
-                self.posthoc["a"].isin(wanted) & self.posthoc["b"].isin(wanted)
+                self.posthoc["a"].isin(wanted) | self.posthoc["b"].isin(wanted)
             ].reset_index(drop=True),
         )
 

@@ -28,6 +28,7 @@ from .instrument import Instrument
 
 __all__ = [
     "ReportTable",
+    "correction_name",
     "difference_table",
     "format_p",
     "group_table",
@@ -123,10 +124,28 @@ def format_p(p: float, language: str = "en") -> str:
     return format_number(p, language, 3)
 
 
+def _bound(value: float, language: str, decimals: int) -> str:
+    # a true minus sign, so that "−1.7 – 10.3" cannot be read as a range from 1.7
+    return format_number(value, language, decimals).replace("-", "\u2212")
+
+
 def _interval(low: float, high: float, language: str, decimals: int = 1) -> str:
+    """ "68.5–71.5"; spaced, "−1.7 – 10.3", when a bound is negative."""
     if not (np.isfinite(low) and np.isfinite(high)):
         return "–"
-    return f"{format_number(low, language, decimals)}–{format_number(high, language, decimals)}"
+    dash = " – " if min(low, high) < 0 else "–"
+    return f"{_bound(low, language, decimals)}{dash}{_bound(high, language, decimals)}"
+
+
+def correction_name(correction: str, language: str = "en") -> str:
+    """The reader's name of a p-value correction (``holm`` → "Holm").
+
+    Examples
+    --------
+    >>> correction_name("holm", "ru"), correction_name("bonf", "en")
+    ('Холма', 'Bonferroni')
+    """
+    return translate(f"correction_{correction}", language)
 
 
 def _build(
@@ -380,7 +399,14 @@ def posthoc_table(
             "a": (translate("col_group_a", language), False),
             "b": (translate("col_group_b", language), False),
             "diff": (translate("col_difference", language), True),
-            "p_adj": (translate("col_p_adj", language, correction=comparison.correction), True),
+            "p_adj": (
+                translate(
+                    "col_p_adj",
+                    language,
+                    correction=correction_name(comparison.correction, language),
+                ),
+                True,
+            ),
         },
     )
 
@@ -421,7 +447,10 @@ def difference_table(
     out = pd.DataFrame(
         {
             "dimension": frame["dimension"].map(names),
-            "group": frame["group"].astype(str),
+            "group": [
+                translate("benchmark_all", language) if g == "all" else g
+                for g in frame["group"].astype(str)
+            ],
             "a": [
                 f"{num(m, language, 1)} (n = {num(n, language, 0)})"
                 for n, m in zip(frame[first[0]], frame[first[1]], strict=True)
@@ -447,7 +476,10 @@ def difference_table(
             "b": (translate(labels[1], language), True),
             "diff": (translate("col_difference", language), True),
             "ci": (_ci_header(confidence, language), True),
-            "p_adj": (translate("col_p_adj", language, correction=correction), True),
+            "p_adj": (
+                translate("col_p_adj", language, correction=correction_name(correction, language)),
+                True,
+            ),
         },
     )
 
