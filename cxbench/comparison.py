@@ -521,18 +521,22 @@ def _correct_families(pairs: pd.DataFrame, keys: list[str], correction: str) -> 
 
 
 def _welch_difference(a: np.ndarray, b: np.ndarray, confidence: float) -> tuple[float, ...]:
-    """diff (a − b), CI, t, df and p of Welch's two-sample t-test (pingouin)."""
+    """diff (a − b), its CI, t, df and p of Welch's two-sample t-test.
+
+    scipy rather than pingouin here: pingouin's ``ttest`` rounds its interval to two
+    decimals, which is too coarse for a difference of a few points.
+    """
     if len(a) < 2 or len(b) < 2 or (np.ptp(a) == 0 and np.ptp(b) == 0):
         return (a.mean() - b.mean() if len(a) and len(b) else np.nan, *[np.nan] * 5)
-    t = pg.ttest(a, b, correction=True, confidence=confidence).iloc[0]
-    ci = t[next(c for c in t.index if str(c).startswith("CI"))]
+    test = stats.ttest_ind(a, b, equal_var=False)
+    ci = test.confidence_interval(confidence)
     return (
         float(a.mean() - b.mean()),
-        float(ci[0]),
-        float(ci[1]),
-        float(t["T"]),
-        float(t["dof"]),
-        float(t["p_val"]),
+        float(ci.low),
+        float(ci.high),
+        float(test.statistic),
+        float(test.df),
+        float(test.pvalue),
     )
 
 
@@ -921,12 +925,13 @@ def group_vs_rest(
         inside = frame["group"] == str(group)
         a, b = frame.loc[inside, "score"].to_numpy(), frame.loc[~inside, "score"].to_numpy()
         if len(a) < min_n:
-            shown = sorted(set(scores["group"]), key=_natural_key)
+            sizes = frame["group"].value_counts()
+            shown = sorted(sizes[sizes >= min_n].index, key=_natural_key)
             raise ParameterError(
                 "group",
                 group,
                 f"no {by} of that name with at least {min_n} respondents scored on {dim} "
-                f"(values: {', '.join(g for g in shown if (scores['group'] == g).sum() >= min_n)})",
+                f"(values: {', '.join(map(str, shown))})",
             )
         diff = _welch_difference(a, b, confidence)
         records.append((dim, str(group), len(a), a.mean(), len(b), b.mean(), *diff))
