@@ -289,6 +289,7 @@ def suppress_small_groups(
     *,
     group: str = "group",
     keys: Sequence[str] = ("dimension",),
+    complementary: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Take the groups with fewer than ``min_n`` respondents out of a statistics table.
 
@@ -300,30 +301,64 @@ def suppress_small_groups(
         Smallest group that may be shown.
     group, keys
         The group column and the columns that identify one analysis.
+    complementary : bool
+        Also suppress the smallest shown groups until the suppressed respondents
+        number at least ``min_n`` together (see Notes).
 
     Returns
     -------
     shown : DataFrame
-        The rows of groups with at least ``min_n`` respondents.
+        The rows of the groups that may be shown.
     suppressed : DataFrame
         Per analysis (``keys``): ``groups`` (how many were taken out) and ``n`` (their
         respondents together); a row for every analysis, zeros when none was.
 
+    Notes
+    -----
+    Hiding a small group is not enough when the whole benchmark's figure is shown
+    beside the others: the benchmark's total minus the shown groups' totals gives
+    the hidden group's mean. Complementary suppression (as in statistical disclosure
+    control) hides further groups, smallest first, until the hidden respondents are
+    at least ``min_n`` together, so what can be worked out is a mean over at least
+    ``min_n`` respondents.
+
     Examples
     --------
-    >>> table = pd.DataFrame({"dimension": ["m", "m", "m"], "group": ["a", "b", "c"],
-    ...                       "n": [12, 3, 1]})
+    >>> table = pd.DataFrame({"dimension": "m", "group": ["a", "b", "c", "d"],
+    ...                       "n": [12, 3, 1, 8]})
     >>> shown, suppressed = suppress_small_groups(table, 5)
     >>> shown.group.tolist(), suppressed.to_dict("records")
-    (['a'], [{'dimension': 'm', 'groups': 2, 'n': 4}])
+    (['a'], [{'dimension': 'm', 'groups': 3, 'n': 12}])
+    >>> shown, _ = suppress_small_groups(table, 5, complementary=False)
+    >>> shown.group.tolist()
+    ['a', 'd']
+    >>> shown, _ = suppress_small_groups(table, 4)  # b and c (4) are enough together
+    >>> shown.group.tolist()
+    ['a', 'd']
     """
     min_n = _check_min_n(min_n)
     keys = list(keys)
-    small = table["n"] < min_n
-    shown = table.loc[~small].reset_index(drop=True)
+    sizes = table["n"].to_numpy()
+    names = table[group].to_numpy()
+    hide = sizes < min_n
+    if complementary:
+        for _, rows in table.groupby(keys, sort=False).indices.items():
+            pool = int(sizes[rows][hide[rows]].sum())
+            if not hide[rows].any() or pool >= min_n:
+                continue
+            candidates = sorted(
+                (i for i in rows if not hide[i]),
+                key=lambda i: (sizes[i], _natural_key(names[i])),
+            )
+            for i in candidates:
+                if pool >= min_n:
+                    break
+                hide[i] = True
+                pool += int(sizes[i])
+    shown = table.loc[~hide].reset_index(drop=True)
     analyses = table[keys].drop_duplicates()
     hidden = (
-        table.loc[small]
+        table.loc[hide]
         .groupby(keys, sort=False)
         .agg(groups=(group, "size"), n=("n", "sum"))
         .reset_index()
@@ -982,7 +1017,8 @@ def edition_difference(
     by : str, optional
         Grouping column; without it the whole benchmark (group ``"all"``).
     min_n : int
-        A group with fewer scored respondents in either edition is suppressed.
+        A group with fewer scored respondents in either edition is suppressed, with
+        complementary suppression in each edition (:func:`suppress_small_groups`).
 
     Returns
     -------
@@ -1021,6 +1057,14 @@ def edition_difference(
         )
         tidy.append(scores.dropna(subset=["group"]))
     before, after = tidy
+    # what may be shown: groups shown in each edition on its own, complementary
+    # suppression included (the editions' overall figures are public too)
+    visible = []
+    for scores in (before, after):
+        counts = scores.groupby(["dimension", "group"], sort=False).size().rename("n")
+        shown_counts, _ = suppress_small_groups(counts.reset_index(), min_n)
+        visible.append(set(zip(shown_counts["dimension"], shown_counts["group"], strict=True)))
+    allowed = visible[0] & visible[1]
     records, hidden = [], []
     for dim in instrument.dimension_ids:
         a_dim = after[after["dimension"] == dim]
@@ -1029,7 +1073,7 @@ def edition_difference(
         for name in names:
             a = a_dim.loc[a_dim["group"] == name, "score"].to_numpy()
             b = b_dim.loc[b_dim["group"] == name, "score"].to_numpy()
-            if min(len(a), len(b)) < min_n:
+            if (dim, name) not in allowed:
                 hidden.append((dim, len(a) + len(b)))
                 continue
             records.append(

@@ -55,7 +55,7 @@ def data() -> pd.DataFrame:
     frame = generate_benchmark(2023, n=260, seed=21).reset_index(drop=True)
     frame["sector"] = frame["sector"].astype(object)
     frame.loc[0:2, "sector"] = TINY
-    frame.loc[3:14, "sector"] = SCRIPT
+    frame.loc[3:44, "sector"] = SCRIPT
     frame.loc[15, "sector"] = np.nan
     frame.loc[16, "sector"] = ""
     frame.loc[17, "sector"] = "  "
@@ -166,13 +166,28 @@ def test_a_small_group_is_named_nowhere(data, result, capsys, tmp_path):
         assert TINY not in capsys.readouterr().out
 
 
-def test_suppressed_and_missing_groups_are_counted_and_reconcile(result):
+def test_suppressed_and_missing_groups_are_counted_and_reconcile(data, result):
     for record in result.to_records():
-        assert record["suppressed"] == {"groups": 1, "n": 3}
+        # Tiny (3) alone could be worked out from the total: the smallest other sector
+        # is suppressed with it (complementary suppression)
+        sizes = _scores(data, record["dimension"]).sector.value_counts()
+        smallest = sizes.drop(TINY).sort_values(kind="stable")
+        smallest = smallest[smallest == smallest.min()].sort_index()
+        assert record["suppressed"] == {"groups": 2, "n": 3 + int(smallest.iloc[0])}
+        assert smallest.index[0] not in {g["group"] for g in record["groups"]}
         assert record["excluded_missing_group"] == 4
         overall = result.overall.set_index("dimension").loc[record["dimension"], "n"]
         shown = sum(g["n"] for g in record["groups"])
         assert overall == shown + record["suppressed"]["n"] + record["excluded_missing_group"]
+
+
+def test_complementary_suppression_by_hand():
+    table = pd.DataFrame({"dimension": "m", "group": list("abcd"), "n": [20, 2, 6, 7]})
+    shown, suppressed = suppress_small_groups(table, 5)
+    assert shown.group.tolist() == ["a", "d"]  # c (6) joins b (2): 8 hidden together
+    assert suppressed.to_dict("records") == [{"dimension": "m", "groups": 2, "n": 8}]
+    shown, _ = suppress_small_groups(table, 5, complementary=False)
+    assert shown.group.tolist() == ["a", "c", "d"]
 
 
 def test_a_group_named_like_markup_is_kept_as_data(result):
@@ -353,7 +368,8 @@ def test_edition_difference_matches_scipy_and_suppresses(data):
     before = generate_benchmark(2022, n=220, seed=8)
     shown, suppressed = edition_difference(data, before, INST, by="sector")
     assert TINY not in set(shown.group)
-    assert (suppressed.groups >= 1).all()  # Tiny has 3 respondents in 2023
+    assert (suppressed.groups >= 2).all()  # Tiny (3 in 2023) and a complementary one
+    assert (suppressed.n >= 5).all()
     row = shown[(shown.dimension == "manage") & (shown.group == "Finance")].iloc[0]
     now, then = _scores(data, "manage"), _scores(before, "manage")
     a = now.loc[now.sector == "Finance", "score"]
@@ -378,7 +394,7 @@ def test_cli_compare(data, tmp_path, capsys):
     assert main(["compare", str(path), "--by", "sector"]) == 0
     out = capsys.readouterr().out
     assert all(f"\n{dim}\n" in out for dim in INST.dimension_ids)
-    assert "suppressed (under 5): 1 groups, 3 respondents" in out
+    assert "suppressed (under 5): 2 groups, " in out
     assert (
         main(["compare", str(path), "--by", "sector", "--format", "json", "--level", "item"]) == 0
     )
