@@ -632,10 +632,15 @@ class GroupComparison:
         Raises
         ------
         ParameterError
-            For a group that is not shown: not in the data, or suppressed (the
-            message does not say which, so as not to reveal a small group).
+            For a group that is not shown on every dimension: not in the data, or
+            suppressed somewhere (the message does not say which, so as not to
+            reveal a small group).
         """
-        shown = list(pd.unique(self.groups["group"]))
+        # a group hidden on any dimension (or statement) is not offered: its own
+        # answer distributions would show what the suppression hides
+        analyses = len(self.omnibus)
+        counts = self.groups.groupby("group", sort=False).size()
+        shown = [g for g in pd.unique(self.groups["group"]) if counts[g] == analyses]
         unknown = [g for g in groups if g not in shown]
         if unknown:
             raise ParameterError(

@@ -408,3 +408,15 @@ def test_cli_compare(data, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("cxbench: error: ") and err.count("\n") == 1
     assert main(["compare", str(path), "--by", "sector", "--confidence", "1.5"]) == 2
+
+
+def test_subset_refuses_a_group_hidden_on_one_dimension_only():
+    frame = generate_benchmark(2023, n=120, seed=4).reset_index(drop=True)
+    frame["sector"] = frame["sector"].astype(object)
+    frame.loc[0:5, "sector"] = "Six"
+    frame.loc[0:1, ["master_1", "master_2"]] = np.nan  # two of six lose their Master score
+    result = compare_groups(frame, INST, "sector", min_n=5, n_resamples=199)
+    assert "Six" in set(result.groups.group)  # shown on Measure and Manage
+    assert "Six" not in set(result.groups[result.groups.dimension == "master"].group)
+    with pytest.raises(ParameterError):
+        result.subset(["Six"])
