@@ -255,7 +255,12 @@ def plot_group_heatmap(
         ax.set_xlabel("")
         ax.set_ylabel("")
         ax.set_title(
-            translate("heatmap_title", language, column=column_label(title_column, language))
+            translate(
+                "heatmap_title",
+                language,
+                column=column_label(title_column, language),
+                column_lower=column_label(title_column, language).lower(),
+            )
         )
     return fig
 

@@ -299,7 +299,8 @@ def _comparison_text(result: GroupComparison, source: str) -> str:
         lines += ["  " + line for line in text.splitlines()]
         suppressed = record["suppressed"]
         lines.append(
-            f"  suppressed (under {result.min_n}): {suppressed['groups']} groups, "
+            f"  suppressed (under {result.min_n}, or hidden with one): "
+            f"{suppressed['groups']} groups, "
             f"{suppressed['n']} respondents; no {result.by} value: "
             f"{record['excluded_missing_group']} respondents"
         )

@@ -102,8 +102,9 @@ def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> Rep
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"dimension": ["measure"], "groups": [2], "n": [7]})
     >>> suppressed_note(frame, 5)  # doctest: +NORMALIZE_WHITESPACE
-    2 groups with fewer than 5 participants (7 respondents) are not shown by name;
-    they are included in the benchmark figures.
+    2 groups (7 respondents) are not shown by name: those with fewer than 5
+    participants and, where one of them could otherwise be worked out from the
+    totals, the next smallest. Their answers are included in the benchmark figures.
     """
     groups = int(suppressed["groups"].max()) if len(suppressed) else 0
     if groups == 0:

@@ -394,7 +394,7 @@ def test_cli_compare(data, tmp_path, capsys):
     assert main(["compare", str(path), "--by", "sector"]) == 0
     out = capsys.readouterr().out
     assert all(f"\n{dim}\n" in out for dim in INST.dimension_ids)
-    assert "suppressed (under 5): 2 groups, " in out
+    assert "suppressed (under 5, or hidden with one): 2 groups, " in out
     assert (
         main(["compare", str(path), "--by", "sector", "--format", "json", "--level", "item"]) == 0
     )
