@@ -17,6 +17,7 @@ from .charts import (
     plot_likert,
     save_figure,
 )
+from .commentary import THEMES, Commentary, Entry, Expert, load_commentary
 from .comparison import (
     GroupComparison,
     bootstrap_ci,
@@ -28,7 +29,13 @@ from .comparison import (
     omnibus_tests,
     suppress_small_groups,
 )
-from .errors import CxbenchError, InstrumentError, ParameterError, UnusableFileError
+from .errors import (
+    CommentaryError,
+    CxbenchError,
+    InstrumentError,
+    ParameterError,
+    UnusableFileError,
+)
 from .i18n import LANGUAGES, check_language, column_label, format_number, translate
 from .instrument import (
     DEFAULT_INSTRUMENT,
@@ -40,7 +47,19 @@ from .instrument import (
     load_instrument,
 )
 from .loading import RawTable, dataset_note, read_table
-from .narrative import ReportText, data_note, paragraph, section, suppressed_note
+from .narrative import (
+    ReportText,
+    data_note,
+    finding_change,
+    finding_dimensions,
+    finding_sector_differences,
+    finding_sector_gap,
+    finding_statements,
+    finding_success,
+    paragraph,
+    section,
+    suppressed_note,
+)
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import EditionInputs, edition_inputs, find_edition_files, write_edition_tables
 from .scoring import (
@@ -78,9 +97,14 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "DEFAULT_INSTRUMENT",
     "LANGUAGES",
+    "THEMES",
+    "Commentary",
+    "CommentaryError",
     "CxbenchError",
     "Dimension",
     "EditionInputs",
+    "Entry",
+    "Expert",
     "GroupComparison",
     "Instrument",
     "InstrumentError",
@@ -108,6 +132,12 @@ __all__ = [
     "edition_difference",
     "edition_inputs",
     "find_edition_files",
+    "finding_change",
+    "finding_dimensions",
+    "finding_sector_differences",
+    "finding_sector_gap",
+    "finding_statements",
+    "finding_success",
     "format_number",
     "format_p",
     "games_howell",
@@ -118,6 +148,7 @@ __all__ = [
     "item_distribution",
     "item_scores",
     "likert_table",
+    "load_commentary",
     "load_instrument",
     "load_responses",
     "omnibus_table",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
+    "CommentaryError",
     "CxbenchError",
     "InstrumentError",
     "ParameterError",
@@ -45,6 +46,19 @@ class InstrumentError(CxbenchError):
         self.problem = problem
         where = f"{source}: {key}" if key else source
         super().__init__(f"{where}: {problem}")
+
+
+class CommentaryError(InstrumentError):
+    """Expert commentary is missing, malformed or refers to something unknown.
+
+    Same fields as :class:`InstrumentError`: the file, the offending key and the
+    problem.
+
+    Examples
+    --------
+    >>> str(CommentaryError("entries.yaml", "entries[3].expert", "unknown expert 'x'"))
+    "entries.yaml: entries[3].expert: unknown expert 'x'"
+    """
 
 
 class UnusableFileError(CxbenchError):

@@ -14,10 +14,29 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .i18n import check_language, translate
+import pandas as pd
+from scipy import stats
+
+from .comparison import GroupComparison
+from .errors import ParameterError
+from .i18n import check_language, format_number, translate
+from .instrument import Instrument
 from .loading import dataset_note
 
-__all__ = ["ReportText", "data_note", "escape_markdown", "paragraph", "section", "suppressed_note"]
+__all__ = [
+    "ReportText",
+    "data_note",
+    "escape_markdown",
+    "finding_change",
+    "finding_dimensions",
+    "finding_sector_differences",
+    "finding_sector_gap",
+    "finding_statements",
+    "finding_success",
+    "paragraph",
+    "section",
+    "suppressed_note",
+]
 
 # Characters that start markup inside a sentence (emphasis, code, links, tables,
 # maths in Jupyter); "<" and "&" are handled by HTML escaping.
@@ -117,3 +136,214 @@ def data_note(path: str | Path, language: str = "en") -> ReportText:
     """The data file's provenance note (e.g. that it is synthetic), if it has one."""
     note = dataset_note(path)
     return paragraph("sector_synthetic_note", language, note=note) if note else ReportText("")
+
+
+# ------------------------------------------------------------------ findings
+
+
+def _join(parts: list[str], language: str) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + f" {translate('join_and', language)} " + parts[-1]
+
+
+def _quote(text: str, language: str) -> str:
+    return translate("quote", language, text=text.rstrip("."))
+
+
+def _extremes(values: dict[str, float], language: str) -> tuple[list[str], list[str]]:
+    """Keys with the highest and the lowest value as printed (ties share a place)."""
+    shown = {key: format_number(value, language, 1) for key, value in values.items()}
+    top = max(values.values())
+    bottom = min(values.values())
+    highest = [k for k in values if shown[k] == format_number(top, language, 1)]
+    lowest = [k for k in values if shown[k] == format_number(bottom, language, 1)]
+    return highest, lowest
+
+
+def finding_dimensions(overall: pd.DataFrame, instrument: Instrument, language: str = "en") -> str:
+    """Which dimension scores highest and which lowest.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> frame = pd.DataFrame({"dimension": ["measure", "manage", "master"],
+    ...                       "mean": [70.02, 69.98, 65.0]})
+    >>> finding_dimensions(frame, load_instrument())
+    'The highest dimension score is 70.0 % (Measure and Manage), the lowest 65.0 % (Master).'
+    >>> print(finding_dimensions(frame, load_instrument(), "ru"))  # doctest: +NORMALIZE_WHITESPACE
+    Самый высокий балл по измерениям — 70,0 % (Измерение и Управление),
+    самый низкий — 65,0 % (Мастерство).
+    """
+    language = check_language(language)
+    values = dict(zip(overall["dimension"], overall["mean"], strict=True))
+    highest, lowest = _extremes(values, language)
+    top, bottom = max(values.values()), min(values.values())
+    if set(highest) == set(values):
+        return translate(
+            "finding_dimensions_equal", language, top_score=format_number(top, language)
+        )
+    names = {d.id: d.name(language) for d in instrument.dimensions}
+    return translate(
+        "finding_dimensions",
+        language,
+        top=_join([names[d] for d in highest], language),
+        top_score=format_number(top, language),
+        bottom=_join([names[d] for d in lowest], language),
+        bottom_score=format_number(bottom, language),
+    )
+
+
+def finding_statements(
+    items: pd.DataFrame, instrument: Instrument, dimension: str, language: str = "en"
+) -> str:
+    """A dimension's weakest and strongest statement.
+
+    ``items`` is :func:`cxbench.scoring.item_scores` (one group).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> items = pd.DataFrame({"item": inst.dimension("master").item_ids,
+    ...                       "score": [72.0, 52.0, 70.0, 66.0]})
+    >>> print(finding_statements(items, inst, "master"))  # doctest: +NORMALIZE_WHITESPACE
+    In Master, the weakest statement is “Every piece of customer feedback is followed up
+    within 48 hours” (52.0 %) and the strongest “We meet the relevant stakeholders
+    regularly to discuss digital feedback” (72.0 %).
+    """
+    language = check_language(language)
+    dim = instrument.dimension(dimension)
+    scores = dict(zip(items["item"], items["score"], strict=True))
+    values = {i: scores[i] for i in dim.item_ids if i in scores}
+    highest, lowest = _extremes(values, language)
+    return translate(
+        "finding_weakest_in",
+        language,
+        dimension=dim.name(language),
+        statement=_join(
+            [_quote(instrument.item(i).label(language), language) for i in lowest], language
+        ),
+        score=format_number(values[lowest[0]], language),
+        best=_join(
+            [_quote(instrument.item(i).label(language), language) for i in highest], language
+        ),
+        best_score=format_number(values[highest[0]], language),
+    )
+
+
+def finding_sector_gap(
+    comparison: GroupComparison, instrument: Instrument, language: str = "en"
+) -> str:
+    """The largest distance between the best and the worst shown group on a dimension."""
+    language = check_language(language)
+    best = None
+    for dim in instrument.dimension_ids:
+        groups = comparison.groups[comparison.groups["dimension"] == dim]
+        if len(groups) < 2:
+            continue
+        top = groups.loc[groups["mean"].idxmax()]
+        bottom = groups.loc[groups["mean"].idxmin()]
+        gap = top["mean"] - bottom["mean"]
+        if best is None or gap > best[0] + 1e-9:
+            best = (gap, dim, top, bottom)
+    if best is None:
+        return ""
+    gap, dim, top, bottom = best
+    return translate(
+        "finding_gap",
+        language,
+        dimension=instrument.dimension(dim).name(language),
+        top=escape_markdown(top["group"]),
+        top_score=format_number(top["mean"], language),
+        bottom=escape_markdown(bottom["group"]),
+        bottom_score=format_number(bottom["mean"], language),
+        gap=format_number(gap, language),
+    )
+
+
+def finding_sector_differences(
+    comparison: GroupComparison, instrument: Instrument, language: str = "en", alpha: float = 0.05
+) -> str:
+    """On which dimensions the groups differ (Welch), and how many pairs do."""
+    language = check_language(language)
+    test = comparison.omnibus
+    significant = test[test["welch_p"] < alpha]
+    if significant.empty:
+        return translate("finding_no_differences", language)
+    worst = float(significant["welch_p"].max())
+    p = (
+        "< " + format_number(0.001, language, 3)
+        if worst < 0.001
+        else "≤ " + format_number(worst, language, 3)
+    )
+    pairs = int((comparison.posthoc["p_adj"] < alpha).sum())
+    names = [instrument.dimension(d).name(language) for d in significant["dimension"]]
+    return translate(
+        "finding_differences",
+        language,
+        dimensions=_join(names, language),
+        p=p,
+        pairs=format_number(pairs, language, 0),
+    )
+
+
+def finding_change(
+    change: pd.DataFrame,
+    instrument: Instrument,
+    previous: int,
+    language: str = "en",
+    alpha: float = 0.05,
+) -> str:
+    """How each dimension moved since the previous edition (``edition_difference``)."""
+    language = check_language(language)
+    overall = change[change["group"] == "all"]
+    parts = []
+    for row in overall.itertuples():
+        value = format_number(abs(row.diff), language)
+        signed = ("+" if row.diff >= 0 else "−") + value
+        key = "change_significant" if row.p_adj < alpha else "change_not_significant"
+        parts.append(
+            translate(
+                key,
+                language,
+                dimension=instrument.dimension(row.dimension).name(language),
+                diff=signed,
+            )
+        )
+    return translate("finding_change", language, previous=previous, changes=", ".join(parts))
+
+
+def finding_success(
+    data: pd.DataFrame,
+    column: str = "success",
+    *,
+    threshold: int = 4,
+    language: str = "en",
+    confidence: float = 0.95,
+) -> str:
+    """The share answering ``threshold`` or more on a success question, with its Wilson CI.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"success": ["5", "4", "2", "4", None]})
+    >>> finding_success(frame)  # doctest: +ELLIPSIS
+    '75.0 % of the organisations say ... (95 % CI 30.1–95.4 %, n = 4).'
+    """
+    language = check_language(language)
+    if column not in data.columns:
+        raise ParameterError("column", column, "not in the data")
+    values = pd.to_numeric(data[column], errors="coerce").dropna()
+    if values.empty:
+        raise ParameterError("column", column, "has no numeric answers")
+    hits = int((values >= threshold).sum())
+    ci = stats.binomtest(hits, len(values)).proportion_ci(confidence, method="wilson")
+    return translate(
+        "finding_success",
+        language,
+        share=format_number(100 * hits / len(values), language),
+        level=format_number(confidence * 100, language, 0),
+        low=format_number(100 * ci.low, language),
+        high=format_number(100 * ci.high, language),
+        n=format_number(len(values), language, 0),
+    )

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace as _replace
+
 import pandas as pd
 import pytest
 
+from cxbench.comparison import compare_groups
 from cxbench.errors import ParameterError
 from cxbench.i18n import LANGUAGES
-from cxbench.narrative import data_note, escape_markdown, paragraph, section, suppressed_note
+from cxbench.instrument import load_instrument
+from cxbench.narrative import (
+    data_note,
+    escape_markdown,
+    finding_change,
+    finding_dimensions,
+    finding_sector_differences,
+    finding_sector_gap,
+    finding_statements,
+    finding_success,
+    paragraph,
+    section,
+    suppressed_note,
+)
+from cxbench.synthetic import generate_benchmark
 
 NOTEBOOK_SECTIONS = [
     "sector_report",
@@ -68,3 +85,103 @@ def test_data_note_reads_the_sidecar(tmp_path):
     assert data_note(path).markdown == ""
     (tmp_path / "survey.meta.yaml").write_text("note: SYNTHETIC test data\n", encoding="utf-8")
     assert data_note(path, "tr").markdown == "Veri notu: SYNTHETIC test data"
+
+
+# ------------------------------------------------------------------ findings
+# Known inputs, sentence by sentence; numbers as each language writes them (Babel).
+
+INST = load_instrument()
+OVERALL = pd.DataFrame({"dimension": ["measure", "manage", "master"], "mean": [71.26, 68.0, 64.5]})
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "The highest dimension score is 71.3 % (Measure), the lowest 64.5 % (Master)."),
+        ("tr", "En yüksek boyut puanı %71,3 (Ölçme), en düşüğü %64,5 (Ustalaşma)."),
+        (
+            "ru",
+            "Самый высокий балл по измерениям — 71,3 % (Измерение), самый низкий — "
+            "64,5 % (Мастерство).",
+        ),
+    ],
+)
+def test_finding_dimensions(language, expected):
+    assert finding_dimensions(OVERALL, INST, language) == expected
+
+
+def test_finding_dimensions_when_all_are_equal():
+    flat = OVERALL.assign(mean=70.0)
+    assert finding_dimensions(flat, INST, "en") == "All dimensions score the same (70.0 %)."
+
+
+def test_finding_statements_names_ties_together():
+    items = pd.DataFrame({"item": INST.dimension("manage").item_ids, "score": [72, 60, 60, 65.0]})
+    text = finding_statements(items, INST, "manage", "en")
+    weakest = f"“{INST.item('manage_2').label('en').rstrip('.')}” and “"
+    assert text.startswith(f"In Manage, the weakest statement is {weakest}")
+    assert text.endswith(f"“{INST.item('manage_1').label('en').rstrip('.')}” (72.0 %).")
+    assert "«" in finding_statements(items, INST, "manage", "ru")
+
+
+@pytest.fixture(scope="module")
+def sectors():
+    return compare_groups(generate_benchmark(2023, n=200, seed=9), INST, "sector", n_resamples=199)
+
+
+def test_finding_sector_gap_is_the_largest_distance(sectors):
+    groups = sectors.groups
+    spread = groups.groupby("dimension")["mean"].agg(lambda m: m.max() - m.min())
+    dim = spread.idxmax()
+    part = groups[groups.dimension == dim]
+    top, bottom = part.loc[part["mean"].idxmax()], part.loc[part["mean"].idxmin()]
+    assert finding_sector_gap(sectors, INST, "en") == (
+        f"The largest gap between sectors is in {INST.dimension(dim).name('en')}: "
+        f"{top.group} scores {top['mean']:.1f} % and {bottom.group} {bottom['mean']:.1f} %, "
+        f"{spread[dim]:.1f} points apart."
+    )
+
+
+def test_finding_sector_differences(sectors):
+    omnibus = sectors.omnibus.assign(welch_p=[0.0004, 0.2, 0.012])
+    posthoc = sectors.posthoc.assign(p_adj=0.5)
+    posthoc.loc[posthoc.index[:3], "p_adj"] = 0.01
+    result = _replace(sectors, omnibus=omnibus, posthoc=posthoc)
+    assert finding_sector_differences(result, INST, "en") == (
+        "Sectors differ significantly in Measure and Master (Welch's ANOVA, p ≤ 0.012); "
+        "3 pairs of sectors differ after correction."
+    )
+    none = _replace(sectors, omnibus=omnibus.assign(welch_p=0.5))
+    assert finding_sector_differences(none, INST, "tr") == (
+        "Hiçbir boyutta sektörler arasında anlamlı bir fark yok."
+    )
+
+
+def test_finding_change():
+    change = pd.DataFrame(
+        {
+            "dimension": ["measure", "manage", "master"],
+            "group": "all",
+            "diff": [3.04, -1.25, 0.0],
+            "p_adj": [0.01, 0.3, 1.0],
+        }
+    )
+    assert finding_change(change, INST, 2022, "en") == (
+        "Against 2022: Measure +3.0 points (significant), Manage −1.2 points (within chance), "
+        "Master +0.0 points (within chance)."
+    )
+    assert finding_change(change, INST, 2022, "ru").startswith(
+        "По сравнению с 2022 годом: Измерение +3,0 п. (значимо)"
+    )
+
+
+def test_finding_success_with_a_hand_computed_wilson_interval():
+    # 3 of 4 answers are 4 or 5: p = 0.75; Wilson 95 %: (p + z²/2n ± z√(p(1-p)/n + z²/4n²))
+    # / (1 + z²/n) with z = 1.95996 gives 0.3006 and 0.9544
+    frame = pd.DataFrame({"success": ["5", "4", "2", "4", "n/a"]})
+    assert finding_success(frame, language="en") == (
+        "75.0 % of the organisations say they have succeeded in improving their digital CX "
+        "(95 % CI 30.1–95.4 %, n = 4)."
+    )
+    with pytest.raises(ParameterError):
+        finding_success(frame, "nps")
