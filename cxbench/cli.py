@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from . import __version__
 from .comparison import CORRECTIONS, GroupComparison, compare_groups
 from .errors import CxbenchError, ParameterError
+from .i18n import LANGUAGES
 from .instrument import (
     DEFAULT_INSTRUMENT,
     Instrument,
@@ -24,6 +26,14 @@ from .instrument import (
     load_instrument,
 )
 from .loading import dataset_note
+from .pipeline import (
+    plan_reports,
+    report_inputs,
+    results_summary,
+    run_reports,
+    write_index,
+    write_manifest,
+)
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import (
     find_edition_files,
@@ -171,20 +181,43 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser(
         "report",
-        help="the main job: score every edition file and write its tables",
-        description="For each benchmark_<edition> file in --data: validate, score overall "
-        "and by --by, reliability, comparison with the published figures; tables go to "
-        "<out>/<edition>/tables/.",
+        help="the main job: an edition's tables and its full report set",
+        description="For an edition in --data: validate and score it and write its tables "
+        "(<out>/<edition>/tables/), then run the report notebooks with papermill, in "
+        "parallel: the benchmark report with expert commentary and one report per sector, "
+        "in every language, exported to self-contained HTML (and PDF with --pdf), with "
+        "index.html and manifest.json. Exit 1 if a report failed or rows were rejected.",
     )
     report.add_argument(
         "--data", default="data", help="folder of edition files (default: %(default)s)"
     )
+    report.add_argument("--edition", type=int, help="edition (year); default: the latest")
     report.add_argument(
-        "--edition", type=int, action="append", help="only this edition (repeatable)"
+        "--languages",
+        default=",".join(LANGUAGES),
+        help="comma-separated report languages (default: %(default)s)",
+    )
+    report.add_argument(
+        "--sectors",
+        default="all",
+        help="'all' (every sector with at least --min-n respondents) or a comma-separated "
+        "list of sectors",
     )
     report.add_argument("--out", default="reports", help="reports folder (default: %(default)s)")
+    report.add_argument(
+        "--jobs", type=_positive_int, help="reports made at once (default: number of cores)"
+    )
+    report.add_argument("--pdf", action="store_true", help="also write PDF (WeasyPrint)")
+    report.add_argument(
+        "--commentary", help="commentary folder holding <edition>/ (default: <data>/commentary)"
+    )
+    report.add_argument(
+        "--tables-only", action="store_true", help="write the tables, run no notebook"
+    )
     report.add_argument("--by", default="sector", help="grouping column (default: %(default)s)")
+    report.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
     report.add_argument("--id-column", default="respondent_id", metavar="C")
+    report.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_min_answered(report)
     _add_instrument(report)
     report.add_argument("--format", choices=("text", "json"), default="text")
@@ -366,31 +399,70 @@ def _cmd_report(args: argparse.Namespace) -> int:
     files = find_edition_files(args.data)
     if not files:
         raise ParameterError("data", args.data, "no benchmark_<edition> files in this folder")
-    editions = args.edition or list(files)
-    unknown = [e for e in editions if e not in files]
-    if unknown:
+    edition = args.edition if args.edition is not None else max(files)
+    if edition not in files:
         raise ParameterError(
-            "edition",
-            unknown[0],
-            f"no file for it (editions: {', '.join(map(str, files))})",
+            "edition", edition, f"no file for it (editions: {', '.join(map(str, files))})"
         )
-    results = [
-        write_edition_tables(
-            files[edition],
-            edition,
-            args.out,
-            instrument,
-            by=args.by,
-            id_column=args.id_column,
-            min_answered=args.min_answered,
+    languages = [part.strip() for part in args.languages.split(",") if part.strip()]
+    sectors = (
+        None
+        if args.sectors.strip().lower() == "all"
+        else [part.strip() for part in args.sectors.split(",") if part.strip()]
+    )
+    jobs = []
+    if not args.tables_only:
+        # every parameter checked before anything runs
+        jobs = plan_reports(
+            data=args.data,
+            edition=edition,
+            languages=languages,
+            sectors=sectors,
+            out=args.out,
+            instrument=args.instrument,
+            commentary=args.commentary,
+            sector_column=args.by,
+            min_n=args.min_n,
         )
-        for edition in editions
-    ]
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    tables = write_edition_tables(
+        files[edition],
+        edition,
+        args.out,
+        instrument,
+        by=args.by,
+        id_column=args.id_column,
+        min_answered=args.min_answered,
+    )
+    results = []
+    if jobs:
+        results = run_reports(jobs, n_jobs=args.jobs, pdf=args.pdf, progress=not args.no_progress)
+        out_dir = jobs[0].out_dir
+        write_index(results, edition, out_dir)
+        write_manifest(
+            results,
+            edition=edition,
+            out_dir=out_dir,
+            inputs=report_inputs(jobs),
+            started=started,
+            finished=datetime.now(UTC).isoformat(timespec="seconds"),
+            options={
+                "languages": languages,
+                "sectors": sectors or "all",
+                "jobs": args.jobs,
+                "pdf": args.pdf,
+                "min_n": args.min_n,
+            },
+        )
     if args.format == "json":
-        print(summary_json(results))
+        print(summary_json([tables]))
     else:
-        print("\n".join(tables_summary(result) for result in results))
-    return EXIT_REJECTED if any(r.validation.rejected for r in results) else EXIT_OK
+        print(tables_summary(tables))
+        if jobs:
+            print(results_summary(results))
+            print(f"  index: {jobs[0].out_dir / 'index.html'}")
+    failed = any(r.status != "ok" for r in results)
+    return EXIT_REJECTED if failed or tables.validation.rejected else EXIT_OK
 
 
 def _cmd_instrument(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
+from .commentary import Commentary
 from .comparison import GroupComparison
 from .errors import ParameterError
 from .i18n import check_language, format_number, translate
@@ -27,12 +28,14 @@ __all__ = [
     "ReportText",
     "data_note",
     "escape_markdown",
+    "expert_answers",
     "finding_change",
     "finding_dimensions",
     "finding_sector_differences",
     "finding_sector_gap",
     "finding_statements",
     "finding_success",
+    "findings",
     "paragraph",
     "section",
     "suppressed_note",
@@ -347,3 +350,44 @@ def finding_success(
         high=format_number(100 * ci.high, language),
         n=format_number(len(values), language, 0),
     )
+
+
+def findings(*sentences: str) -> ReportText:
+    """Finding sentences as one paragraph (empty ones left out).
+
+    Examples
+    --------
+    >>> findings("One.", "", "Two.")
+    One. Two.
+    """
+    return ReportText(" ".join(s for s in sentences if s))
+
+
+def expert_answers(commentary: Commentary, theme: str, language: str = "en") -> ReportText:
+    """A theme's questions and answers, each answer attributed to its expert.
+
+    Everything from the commentary files is escaped: it shows as written.
+
+    Examples
+    --------
+    >>> from cxbench.commentary import Entry, Expert
+    >>> panel = {"a": Expert("a", {"en": "Panellist A"}, {"en": "CX consultant"},
+    ...                      {"en": "a firm"})}
+    >>> entry = Entry("future", "a", "en", "What next?", "More <b>loops</b>.", "x")
+    >>> print(expert_answers(Commentary(Path("."), panel, (entry,), True, {}), "future"))
+    **Question:** What next?
+    <BLANKLINE>
+    > More &lt;b&gt;loops&lt;/b&gt;.
+    >
+    > — *Panellist A, CX consultant, a firm*
+    """
+    language = check_language(language)
+    label = translate("commentary_question", language)
+    blocks = []
+    for entry in commentary.for_theme(theme, language):
+        who = commentary.experts[entry.expert].attribution(language)
+        blocks.append(
+            f"**{label}:** {escape_markdown(entry.question)}\n\n"
+            f"> {escape_markdown(entry.answer)}\n>\n> — *{escape_markdown(who)}*"
+        )
+    return ReportText("\n\n".join(blocks))

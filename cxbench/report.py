@@ -89,7 +89,7 @@ class EditionInputs:
     previous_path: Path | None
 
 
-def edition_inputs(data: str | Path, edition: int) -> EditionInputs:
+def edition_inputs(data: str | Path, edition: int, previous: int | None = None) -> EditionInputs:
     """Find an edition's data file, and its predecessor's, in a data folder.
 
     Parameters
@@ -99,6 +99,8 @@ def edition_inputs(data: str | Path, edition: int) -> EditionInputs:
         previous edition unless a sibling ``benchmark_<year>`` file is older).
     edition : int
         The edition (year) to report.
+    previous : int, optional
+        The edition to compare with; by default the latest one before ``edition``.
 
     Examples
     --------
@@ -127,8 +129,17 @@ def edition_inputs(data: str | Path, edition: int) -> EditionInputs:
         raise ParameterError(
             "edition", edition, f"no data file for it in {data} (editions: {known})"
         )
-    earlier = [year for year in files if year < edition]
-    previous = max(earlier) if earlier else None
+    if previous is not None:
+        if isinstance(previous, bool) or not isinstance(previous, int) or previous >= edition:
+            raise ParameterError("previous_edition", previous, f"must be a year before {edition}")
+        if previous not in files:
+            known = ", ".join(map(str, files))
+            raise ParameterError(
+                "previous_edition", previous, f"no data file for it in {data} (editions: {known})"
+            )
+    else:
+        earlier = [year for year in files if year < edition]
+        previous = max(earlier) if earlier else None
     return EditionInputs(edition, files[edition], previous, files.get(previous))
 
 
