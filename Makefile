@@ -14,7 +14,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[notebooks,test]"
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,pdf,test]"
 	# the notebooks' kernelspec is "python3": register this environment's under that name
 	test -f $(KERNEL) || $(BIN)/python -m ipykernel install --sys-prefix --name python3 \
 		--display-name "Python 3 (cxbench)"

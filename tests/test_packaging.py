@@ -25,7 +25,7 @@ def test_environment_yml_lists_the_same_requirements_as_pyproject():
     """environment.yml (conda) and pyproject.toml must not drift apart."""
     project = _pyproject()["project"]
     wanted = list(project["dependencies"])
-    for extra in ("notebooks", "test"):
+    for extra in ("notebooks", "pdf", "test"):
         wanted += project["optional-dependencies"][extra]
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [
@@ -35,7 +35,7 @@ def test_environment_yml_lists_the_same_requirements_as_pyproject():
         _name(r): r.replace(" ", "") for r in wanted
     }
     pip_part = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert pip_part == ['-e ".[notebooks,test]"'] or pip_part == ["-e .[notebooks,test]"]
+    assert pip_part in (['-e ".[notebooks,pdf,test]"'], ["-e .[notebooks,pdf,test]"])
 
 
 def test_pandas_and_pingouin_majors_are_pinned():
