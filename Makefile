@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 KERNEL := $(VENV)/share/jupyter/kernels/python3/kernel.json
 
-.PHONY: install report test lint format clean
+.PHONY: install report test lint format clean browser
 
 install: $(STAMP)
 
@@ -31,7 +31,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# Debian's Chromium and ChromeDriver, for the test that reads the reports in a browser
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ $(SUDO) apt-get update -qq && \
+		  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+test: lint browser
 	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg cxbench tests notebooks
 

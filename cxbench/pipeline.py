@@ -241,7 +241,11 @@ def export_html(notebook: dict | Path, path: Path, language: str, title: str) ->
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, Path) else notebook
-    remover = TagRemovePreprocessor(remove_cell_tags={"remove-cell"}, enabled=True)
+    # the parameter cells have no output, and papermill gives the injected one a new
+    # random id on every run: leaving them out keeps the HTML the same run after run
+    remover = TagRemovePreprocessor(
+        remove_cell_tags={"remove-cell", "parameters", "injected-parameters"}, enabled=True
+    )
     exporter = HTMLExporter(
         exclude_input=True,
         exclude_input_prompt=True,

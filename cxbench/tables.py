@@ -82,14 +82,12 @@ class ReportTable:
             parts.append(f"<caption>{esc(self.caption)}</caption>")
         parts.append("<thead><tr>")
         for c, header in enumerate(self.headers):
-            align = ' style="text-align:right"' if self._right(c) else ""
-            parts.append(f"<th{align}>{esc(header)}</th>")
+            parts.append(f"<th{_align(self._right(c))}>{esc(header)}</th>")
         parts.append("</tr></thead><tbody>")
         for row in self.rows:
             parts.append("<tr>")
             for c, cell in enumerate(row):
-                align = ' style="text-align:right"' if self._right(c) else ""
-                parts.append(f"<td{align}>{esc(cell)}</td>")
+                parts.append(f"<td{_align(self._right(c))}>{esc(cell)}</td>")
             parts.append("</tr>")
         parts.append("</tbody></table>")
         return "".join(parts)
@@ -102,6 +100,10 @@ class ReportTable:
 
     def __repr__(self) -> str:
         return self.to_text()
+
+
+def _align(right: bool) -> str:
+    return f' style="text-align:{"right" if right else "left"}"'
 
 
 def _width(text: str) -> int:

@@ -1,0 +1,271 @@
+"""The report set, end to end: planning, running, publishing, and reading it in a browser.
+
+A small set is made once for the module (three languages, two sectors, one of them
+named like an HTML tag) from a copy of the bundled data and a commentary written here.
+The browser part opens the result in headless Chromium (Debian's ``chromium`` and
+``chromium-driver``, installed by ``make test`` where missing) and keeps screenshots in
+``tests/artifacts/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from cxbench.cli import main
+from cxbench.commentary import THEMES
+from cxbench.errors import CommentaryError, ParameterError
+from cxbench.pipeline import (
+    plan_reports,
+    report_inputs,
+    run_report,
+    run_reports,
+    slug,
+    write_index,
+    write_manifest,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCRIPT = "<script>alert(1)</script>"
+LANGUAGE_WORDS = {"en": "Sector", "tr": "Sektör", "ru": "Отрасль"}
+
+pytestmark = pytest.mark.slow
+
+
+def _commentary(folder: Path) -> Path:
+    edition = folder / "2023"
+    edition.mkdir(parents=True)
+    panel = {
+        "example": True,
+        "note": {"en": "Test panel.", "tr": "Test paneli.", "ru": "Тестовая панель."},
+        "experts": [
+            {
+                "id": "a",
+                "name": {"en": "Panellist A", "tr": "Panelist A", "ru": "Эксперт A"},
+                "role": {"en": "CX consultant", "tr": "MD danışmanı", "ru": "консультант"},
+                "organisation": {"en": "a firm", "tr": "bir firma", "ru": "фирма"},
+            },
+        ],
+    }
+    entries = [
+        {
+            "theme": theme,
+            "expert": "a",
+            "language": language,
+            "question": f"Question on {theme} ({language})?",
+            "answer": f"An answer with <b>markup</b> on {theme} ({language}).",
+        }
+        for theme in THEMES
+        for language in ("en", "tr", "ru")
+    ]
+    (edition / "panel.yaml").write_text(yaml.safe_dump(panel, allow_unicode=True), "utf-8")
+    (edition / "entries.yaml").write_text(
+        yaml.safe_dump({"entries": entries}, allow_unicode=True), "utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    """A data folder (Energy renamed to a script tag) and a commentary folder."""
+    root = tmp_path_factory.mktemp("reports")
+    data = root / "data"
+    data.mkdir()
+    for name in ("benchmark_2022.csv", "benchmark_2023.csv"):
+        frame = pd.read_csv(ROOT / "data" / name, dtype=str, keep_default_na=False)
+        frame.loc[frame["sector"] == "Energy", "sector"] = SCRIPT
+        frame.to_csv(data / name, index=False)
+    _commentary(data / "commentary")
+    return root
+
+
+@pytest.fixture(scope="module")
+def report_set(workspace):
+    jobs = plan_reports(
+        data=workspace / "data",
+        edition=2023,
+        sectors=["Finance", SCRIPT],
+        out=workspace / "reports",
+    )
+    results = run_reports(jobs, n_jobs=2, progress=False)
+    out = jobs[0].out_dir
+    write_index(results, 2023, out)
+    write_manifest(
+        results,
+        edition=2023,
+        out_dir=out,
+        inputs=report_inputs(jobs),
+        started="t0",
+        finished="t1",
+        options={},
+    )
+    return jobs, results, out
+
+
+# ------------------------------------------------------------------- planning
+
+
+def test_bad_parameters_are_refused_before_anything_runs(workspace):
+    data = workspace / "data"
+    with pytest.raises(ParameterError, match="language"):
+        plan_reports(data=data, edition=2023, languages=["de"])
+    with pytest.raises(ParameterError, match="Atlantis"):
+        plan_reports(data=data, edition=2023, sectors=["Atlantis"])
+    with pytest.raises(ParameterError, match="edition"):
+        plan_reports(data=data, edition=1999)
+    with pytest.raises(CommentaryError, match="no such commentary folder"):
+        plan_reports(data=data, edition=2023, commentary=workspace / "nowhere")
+    assert not (workspace / "reports").exists() or not any((workspace / "reports").iterdir())
+
+
+def test_the_cli_names_a_bad_sector_in_one_line(workspace, capsys):
+    code = main(
+        [
+            "report",
+            "--data",
+            str(workspace / "data"),
+            "--sectors",
+            "Atlantis",
+            "--out",
+            str(workspace / "cli"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2 and "Atlantis" in err and len(err.strip().splitlines()) == 1
+    assert not (workspace / "cli").exists()
+
+
+def test_plan_makes_one_benchmark_and_one_report_per_sector_and_language(workspace):
+    jobs = plan_reports(data=workspace / "data", edition=2023, out=workspace / "plan")
+    sectors = {j.parameters["sectors"][0] for j in jobs if j.kind == "sector"}
+    assert len(sectors) == 10 and SCRIPT in sectors
+    assert len(jobs) == 3 * (1 + 10)
+    assert slug(SCRIPT) == "script-alert-1-script"
+
+
+# ------------------------------------------------------------------ the set
+
+
+def test_every_report_is_made_and_indexed(report_set):
+    jobs, results, out = report_set
+    assert [r.status for r in results] == ["ok"] * len(jobs)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for job in jobs:
+        assert job.html.is_file() and job.executed.is_file()
+        assert f'href="{job.html.relative_to(out).as_posix()}"' in index
+
+
+def test_html_has_its_language_no_code_and_escaped_data(report_set):
+    jobs, _, out = report_set
+    for job in jobs:
+        page = job.html.read_text(encoding="utf-8")
+        assert f'<html lang="{job.language}">' in page
+        assert "import cxbench" not in page and "cx.section(" not in page
+        assert "<script>alert(1)</script>" not in page
+        assert LANGUAGE_WORDS[job.language] in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and SCRIPT not in index
+    sector = next(j for j in jobs if j.parameters.get("sectors") == [SCRIPT])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in sector.html.read_text(encoding="utf-8")
+    commentary = next(j for j in jobs if j.kind == "benchmark").html.read_text(encoding="utf-8")
+    assert "<b>markup</b>" not in commentary and "&lt;b&gt;markup&lt;/b&gt;" in commentary
+
+
+def test_manifest_records_inputs_runs_and_versions(report_set, workspace):
+    jobs, _, out = report_set
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    data_file = str((workspace / "data" / "benchmark_2023.csv").resolve())
+    expected = hashlib.sha256(Path(data_file).read_bytes()).hexdigest()
+    assert manifest["inputs"][data_file] == expected
+    assert any(path.endswith("entries.yaml") for path in manifest["inputs"])
+    assert len(manifest["reports"]) == len(jobs)
+    assert {r["status"] for r in manifest["reports"]} == {"ok"}
+    assert manifest["reports"][0]["parameters"]["edition"] == 2023
+
+
+def test_same_inputs_same_report(report_set, tmp_path):
+    jobs, _, _ = report_set
+    job = next(j for j in jobs if j.kind == "sector" and j.language == "tr")
+    again = run_report(dataclasses.replace(job, out_dir=tmp_path))
+    assert again.status == "ok"
+    assert again.job.html.read_bytes() == job.html.read_bytes()
+
+
+def test_a_failing_report_does_not_stop_the_others(report_set, tmp_path):
+    jobs, _, _ = report_set
+    good = dataclasses.replace(jobs[1], out_dir=tmp_path)
+    broken = dataclasses.replace(
+        jobs[2], out_dir=tmp_path, parameters=jobs[2].parameters | {"confidence": 1.5}
+    )
+    results = run_reports([good, broken], n_jobs=2, progress=False)
+    assert [r.status for r in results] == ["ok", "failed"]
+    assert "confidence" in results[1].error
+    page = broken.html.read_text(encoding="utf-8")
+    assert "cx.compare_groups(" in page and "confidence" in page  # the failing cell, escaped
+    index = write_index(results, 2023, tmp_path).read_text(encoding="utf-8")
+    assert "failed" in index
+
+
+# ----------------------------------------------------------- in a browser
+
+
+def _browser():
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        pytest.fail("Debian's chromium and chromium-driver are needed: `make test` installs them")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1280,1600",
+        "--allow-file-access-from-files",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def test_a_reader_can_open_every_report(report_set):
+    jobs, _, out = report_set
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser = _browser()
+    try:
+        browser.get((out / "index.html").as_uri())
+        browser.save_screenshot(str(ARTIFACTS / "index.png"))
+        links = [a.get_attribute("href") for a in browser.find_elements("css selector", "a")]
+        assert len(links) == len(jobs)
+        for href in links:
+            browser.get(href)
+            state = browser.execute_script(
+                "const imgs = [...document.images];"
+                "return {lang: document.documentElement.lang, title: document.title,"
+                " text: document.body.innerText,"
+                " images: imgs.length,"
+                " broken: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length,"
+                " code: document.querySelectorAll('.jp-InputArea-editor, .jp-CodeMirrorEditor,"
+                " .input_area').length};"
+            )
+            language = href.split("/")[-2]
+            assert state["lang"] == language
+            assert state["title"] and "404" not in state["title"]
+            assert state["images"] >= 3 and state["broken"] == 0
+            assert state["code"] == 0 and "import cxbench" not in state["text"]
+            assert LANGUAGE_WORDS[language] in state["text"]
+            if language in ("tr", "ru"):
+                assert "The benchmark at a glance" not in state["text"]
+            name = "_".join(href.split("/")[-2:]).replace(".html", ".png")
+            browser.save_screenshot(str(ARTIFACTS / name))
+    finally:
+        browser.quit()
