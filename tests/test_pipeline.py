@@ -199,6 +199,14 @@ def test_same_inputs_same_report(report_set, tmp_path):
     assert again.job.html.read_bytes() == job.html.read_bytes()
 
 
+def test_pdf_is_written_offline(report_set, tmp_path):
+    jobs, _, _ = report_set
+    job = dataclasses.replace(jobs[1], out_dir=tmp_path)
+    result = run_report(job, pdf=True)
+    assert result.status == "ok" and job.pdf.read_bytes()[:5] == b"%PDF-"
+    assert str(job.pdf) in result.outputs
+
+
 def test_a_failing_report_does_not_stop_the_others(report_set, tmp_path):
     jobs, _, _ = report_set
     good = dataclasses.replace(jobs[1], out_dir=tmp_path)
