@@ -15,13 +15,15 @@ notebook, and ``.pdf``), ``<out>/<edition>/index.html``, ``<out>/<edition>/manif
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import os
 import re
+import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,6 +74,10 @@ class ReportJob:
     @property
     def pdf(self) -> Path:
         return self.out_dir / self.language / f"{self.name}.pdf"
+
+    @property
+    def log(self) -> Path:
+        return self.out_dir / self.language / f"{self.name}.log"
 
 
 @dataclass(frozen=True)
@@ -290,6 +296,22 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+@contextlib.contextmanager
+def _kernel_log(path: Path) -> Iterator[None]:
+    """Send what the kernel writes to its standard error (start-up warnings, shutdown
+    notices) to a log file beside the report instead of the user's terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def run_report(job: ReportJob, pdf: bool = False) -> ReportResult:
     """Execute one job's notebook and publish it (runs in a worker process)."""
     import papermill as pm
@@ -297,22 +319,23 @@ def run_report(job: ReportJob, pdf: bool = False) -> ReportResult:
     started, clock = _now(), datetime.now(UTC)
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     error, cell = "", ""
-    try:
-        pm.execute_notebook(
-            str(job.notebook),
-            str(job.executed),
-            parameters=job.parameters,
-            kernel_name=_KERNEL,
-            cwd=str(job.notebook.parent),
-            progress_bar=False,
-            log_output=False,
-        )
-    except pm.PapermillExecutionError as exc:
-        error = _strip_ansi(f"{exc.ename}: {exc.evalue}")
-        cell = exc.source
-    except Exception as exc:  # a kernel that died, a notebook that cannot be read
-        error = _strip_ansi(f"{type(exc).__name__}: {exc}")
-    outputs = [str(job.executed)]
+    with _kernel_log(job.log):
+        try:
+            pm.execute_notebook(
+                str(job.notebook),
+                str(job.executed),
+                parameters=job.parameters,
+                kernel_name=_KERNEL,
+                cwd=str(job.notebook.parent),
+                progress_bar=False,
+                log_output=False,
+            )
+        except pm.PapermillExecutionError as exc:
+            error = _strip_ansi(f"{exc.ename}: {exc.evalue}")
+            cell = exc.source
+        except Exception as exc:  # a kernel that died, a notebook that cannot be read
+            error = _strip_ansi(f"{type(exc).__name__}: {exc}")
+    outputs = [str(job.executed), str(job.log)]
     if error:
         job.html.write_text(_error_page(job, error, cell), encoding="utf-8")
     else:

@@ -277,3 +277,37 @@ def test_a_reader_can_open_every_report(report_set):
             browser.save_screenshot(str(ARTIFACTS / name))
     finally:
         browser.quit()
+
+
+def test_the_cli_reports_a_failed_report_and_exits_1(workspace, monkeypatch, capsys):
+    import cxbench.cli as cli
+
+    real_plan = cli.plan_reports
+
+    def plan_with_one_broken_job(**kwargs):
+        jobs = real_plan(**kwargs)
+        broken = dataclasses.replace(jobs[-1], parameters=jobs[-1].parameters | {"min_n": 0})
+        return [*jobs[:-1], broken]
+
+    monkeypatch.setattr(cli, "plan_reports", plan_with_one_broken_job)
+    out = workspace / "cli_failed"
+    code = main(
+        [
+            "report",
+            "--data",
+            str(workspace / "data"),
+            "--out",
+            str(out),
+            "--languages",
+            "en",
+            "--sectors",
+            "Finance,Telecom",
+            "--no-progress",
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "2 of 3 reports made" in printed
+    assert "FAILED en/sector-telecom: ParameterError" in printed
+    manifest = json.loads((out / "2023" / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in manifest["reports"]] == ["ok", "ok", "failed"]
