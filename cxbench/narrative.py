@@ -35,6 +35,7 @@ __all__ = [
     "finding_sector_gap",
     "finding_statements",
     "finding_success",
+    "finding_weakest_statements",
     "findings",
     "paragraph",
     "section",
@@ -233,6 +234,38 @@ def finding_statements(
         ),
         best_score=format_number(values[highest[0]], language),
     )
+
+
+def finding_weakest_statements(
+    items: pd.DataFrame, instrument: Instrument, language: str = "en", *, k: int = 2
+) -> str:
+    """The ``k`` lowest-scoring statements of the whole instrument.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> items = pd.DataFrame({"item": inst.item_ids,
+    ...                       "score": [62, 60, 78, 80, 72, 68, 71, 69, 72, 52, 70, 66.0]})
+    >>> print(finding_weakest_statements(items, inst))  # doctest: +NORMALIZE_WHITESPACE
+    The weakest statements are “Every piece of customer feedback is followed up within 48
+    hours” (52.0 %) and “Measuring digital CX receives as much attention and budget as
+    measuring offline CX” (60.0 %).
+    """
+    language = check_language(language)
+    ranked = items[items["item"].isin(instrument.item_ids)].sort_values(
+        ["score", "item"], kind="stable"
+    )
+    parts = [
+        translate(
+            "statement_score",
+            language,
+            statement=_quote(instrument.item(row.item).label(language), language),
+            score=format_number(row.score, language),
+        )
+        for row in ranked.head(k).itertuples()
+    ]
+    return translate("finding_weakest", language, statements=_join(parts, language))
 
 
 def finding_sector_gap(

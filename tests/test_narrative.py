@@ -20,6 +20,7 @@ from cxbench.narrative import (
     finding_sector_gap,
     finding_statements,
     finding_success,
+    finding_weakest_statements,
     paragraph,
     section,
     suppressed_note,
@@ -185,3 +186,15 @@ def test_finding_success_with_a_hand_computed_wilson_interval():
     )
     with pytest.raises(ParameterError):
         finding_success(frame, "nps")
+
+
+def test_finding_weakest_statements_in_russian():
+    items = pd.DataFrame(
+        {"item": INST.item_ids, "score": [62, 60, 78, 80, 72, 68, 71, 69, 72, 52, 70, 66.0]}
+    )
+    expected = (
+        f"Самые слабые утверждения: «{INST.item('master_2').label('ru').rstrip('.')}» (52,0 %)"
+        f" и «{INST.item('measure_2').label('ru').rstrip('.')}» (60,0 %)."
+    )
+    assert finding_weakest_statements(items, INST, "ru") == expected
+    assert finding_weakest_statements(items, INST, "en", k=1).count("“") == 1
