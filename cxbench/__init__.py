@@ -47,6 +47,7 @@ from .instrument import (
     load_instrument,
 )
 from .loading import RawTable, dataset_note, read_table
+from .metrics import ces, csat, metric_correlations, nps
 from .narrative import (
     ReportText,
     data_note,
@@ -123,11 +124,13 @@ __all__ = [
     "__version__",
     "available_instruments",
     "bootstrap_ci",
+    "ces",
     "check_language",
     "column_label",
     "compare_groups",
     "correction_name",
     "cronbach_alpha_by_dimension",
+    "csat",
     "data_note",
     "dataset_note",
     "difference_table",
@@ -157,6 +160,8 @@ __all__ = [
     "load_commentary",
     "load_instrument",
     "load_responses",
+    "metric_correlations",
+    "nps",
     "omnibus_table",
     "omnibus_tests",
     "overall_table",

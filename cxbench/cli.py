@@ -25,7 +25,8 @@ from .instrument import (
     available_instruments,
     load_instrument,
 )
-from .loading import dataset_note
+from .loading import dataset_note, read_table
+from .metrics import ces, csat, nps
 from .pipeline import (
     plan_reports,
     report_inputs,
@@ -167,6 +168,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=2023, help="bootstrap seed (default: %(default)s)"
     )
     compare.add_argument("--format", choices=("table", "json"), default="table")
+
+    metrics = commands.add_parser(
+        "metrics",
+        help="NPS, CSAT and CES with confidence intervals, overall or by group",
+        description="NPS from a 0-10 column (% promoters 9-10 minus % detractors 0-6, CI from "
+        "the variance of their difference); CSAT: share of the top two answers of a 1-5 "
+        "column (Wilson CI); CES: mean of a 1-7 column (t CI). Missing answers are left out "
+        "and counted; a value off the scale is an error naming its row.",
+    )
+    metrics.add_argument("input", help="survey file (any format cxbench reads)")
+    metrics.add_argument("--nps", metavar="COLUMN", help="0-10 likelihood to recommend")
+    metrics.add_argument("--csat", metavar="COLUMN", help="1-5 satisfaction")
+    metrics.add_argument("--ces", metavar="COLUMN", help="1-7 customer effort")
+    metrics.add_argument("--by", metavar="COLUMN", help="group by this column")
+    metrics.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
+    metrics.add_argument("--confidence", type=float, default=0.95)
+    metrics.add_argument("--format", choices=("table", "json"), default="table")
 
     reliability = commands.add_parser(
         "reliability",
@@ -378,6 +396,40 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    if not 0 < args.confidence < 1:
+        raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
+    if not (args.nps or args.csat or args.ces):
+        raise ParameterError("metrics", "", "name at least one of --nps, --csat, --ces")
+    table = read_table(args.input)
+    data = table.data.set_axis(table.rows, axis=0)  # errors name the row as the file shows it
+    options = {"by": args.by, "min_n": args.min_n, "confidence": args.confidence}
+    frames = []
+    if args.nps:
+        frames.append(("NPS", nps(data, args.nps, **options)))
+    if args.csat:
+        frames.append(("CSAT (top-2-box %)", csat(data, args.csat, **options)))
+    if args.ces:
+        frames.append(("CES (mean)", ces(data, args.ces, **options)))
+    note = dataset_note(args.input)
+    if args.format == "json":
+        records = {
+            name.split()[0].lower(): json.loads(frame.to_json(orient="records"))
+            for name, frame in frames
+        }
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        return EXIT_OK
+    if note:
+        print(f"Note: {note}\n")
+    for name, frame in frames:
+        print(name)
+        print(frame.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print()
+    return EXIT_OK
+
+
 def _cmd_reliability(args: argparse.Namespace) -> int:
     if not 0 < args.confidence < 1:
         raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
@@ -484,6 +536,7 @@ _COMMANDS = {
     "validate": _cmd_validate,
     "score": _cmd_score,
     "compare": _cmd_compare,
+    "metrics": _cmd_metrics,
     "reliability": _cmd_reliability,
     "report": _cmd_report,
     "instrument": _cmd_instrument,

@@ -14,7 +14,7 @@ from cxbench.cli import build_parser, main
 from cxbench.instrument import load_instrument
 
 INST = load_instrument()
-COMMANDS = ["validate", "score", "compare", "reliability", "report", "instrument"]
+COMMANDS = ["validate", "score", "compare", "metrics", "reliability", "report", "instrument"]
 
 
 @pytest.fixture
