@@ -85,6 +85,7 @@ from .tables import (
     overall_table,
     posthoc_table,
 )
+from .trends import edition_trend, paired_change
 from .validation import (
     RowError,
     ValidationReport,
@@ -137,6 +138,7 @@ __all__ = [
     "dimension_scores",
     "edition_difference",
     "edition_inputs",
+    "edition_trend",
     "expert_answers",
     "find_edition_files",
     "finding_change",
@@ -165,6 +167,7 @@ __all__ = [
     "omnibus_table",
     "omnibus_tests",
     "overall_table",
+    "paired_change",
     "paragraph",
     "plot_dimension_scores",
     "plot_group_heatmap",

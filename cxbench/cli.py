@@ -43,6 +43,7 @@ from .report import (
     write_edition_tables,
 )
 from .scoring import METHODS, dimension_scores, item_scores
+from .trends import edition_trend, paired_change
 from .validation import (
     ValidationReport,
     default_rejects_path,
@@ -185,6 +186,23 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
     metrics.add_argument("--confidence", type=float, default=0.95)
     metrics.add_argument("--format", choices=("table", "json"), default="table")
+
+    trend = commands.add_parser(
+        "trend",
+        help="scores across editions, each change tested; the returning panel paired",
+        description="Every benchmark_<edition> file in --data: each edition's scores with "
+        "bootstrap CIs, the change from the edition before (Welch's t-test, Holm over all "
+        "rows), and for organisations in both of the last two editions the paired change "
+        "(paired t-test). Groups under --min-n are suppressed.",
+    )
+    trend.add_argument("--data", default="data", help="folder of edition files")
+    trend.add_argument("--by", metavar="COLUMN", help="per group, e.g. sector")
+    trend.add_argument("--level", choices=("dimension", "item"), default="dimension")
+    trend.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
+    trend.add_argument("--id-column", default="respondent_id", metavar="C")
+    _add_min_answered(trend)
+    _add_instrument(trend)
+    trend.add_argument("--format", choices=("table", "json"), default="table")
 
     reliability = commands.add_parser(
         "reliability",
@@ -430,6 +448,64 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_trend(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    files = find_edition_files(args.data)
+    if len(files) < 2:
+        raise ParameterError("data", args.data, "needs at least two benchmark_<edition> files")
+    editions = {}
+    for year, path in files.items():
+        report = load_responses(path, instrument, id_column=args.id_column)
+        if report.rejected:
+            print(
+                f"cxbench: {path}: {report.rejected} of {report.read} rows rejected "
+                "(see cxbench validate)",
+                file=sys.stderr,
+            )
+        editions[year] = report.data
+    trend = edition_trend(
+        editions,
+        instrument,
+        by=args.by,
+        level=args.level,
+        min_n=args.min_n,
+        min_answered=args.min_answered,
+        id_column=args.id_column,
+    )
+    last, before = sorted(editions)[-1], sorted(editions)[-2]
+    paired = paired_change(
+        editions[last],
+        editions[before],
+        instrument,
+        id_column=args.id_column,
+        min_answered=args.min_answered,
+        min_n=args.min_n,
+    )
+    note = dataset_note(files[last])
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "trend": json.loads(trend.to_json(orient="records")),
+                    "paired": {
+                        "previous": before,
+                        "current": last,
+                        "rows": json.loads(paired.to_json(orient="records")),
+                    },
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if note:
+        print(f"Note: {note}\n")
+    print(trend.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(f"\nOrganisations in both {before} and {last} (paired t-test):")
+    print(paired.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    return EXIT_OK
+
+
 def _cmd_reliability(args: argparse.Namespace) -> int:
     if not 0 < args.confidence < 1:
         raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
@@ -537,6 +613,7 @@ _COMMANDS = {
     "score": _cmd_score,
     "compare": _cmd_compare,
     "metrics": _cmd_metrics,
+    "trend": _cmd_trend,
     "reliability": _cmd_reliability,
     "report": _cmd_report,
     "instrument": _cmd_instrument,

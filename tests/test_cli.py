@@ -14,7 +14,16 @@ from cxbench.cli import build_parser, main
 from cxbench.instrument import load_instrument
 
 INST = load_instrument()
-COMMANDS = ["validate", "score", "compare", "metrics", "reliability", "report", "instrument"]
+COMMANDS = [
+    "validate",
+    "score",
+    "compare",
+    "metrics",
+    "trend",
+    "reliability",
+    "report",
+    "instrument",
+]
 
 
 @pytest.fixture

@@ -1,0 +1,278 @@
+"""How the field moves from one edition to the next.
+
+:func:`edition_trend` lays the editions side by side (per dimension or statement,
+overall or per group, each figure with its bootstrap interval) and tests each change
+from the edition before with Welch's t-test; :func:`paired_change` follows the
+organisations that answered both editions (matched on their id) with a paired t-test,
+which is the sharper test when most of the panel returns.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+from scipy import stats
+
+from .comparison import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    _check_confidence,
+    _check_correction,
+    _tidy_scores,
+    _welch_difference,
+    group_statistics,
+    suppress_small_groups,
+)
+from .errors import ParameterError
+from .instrument import Instrument
+from .scoring import Method, _sort
+
+__all__ = ["edition_trend", "paired_change"]
+
+
+def _scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str | None,
+    level: str,
+    method: Method,
+    min_answered: int | None,
+    id_column: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    frame = data if by is not None else data.assign(_all="all")
+    scores, keys = _tidy_scores(
+        frame,
+        instrument,
+        by or "_all",
+        level=level,
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+    )
+    return scores.dropna(subset=["group"]), keys
+
+
+def edition_trend(
+    editions: Mapping[int, pd.DataFrame],
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+    level: str = "dimension",
+    min_n: int = 5,
+    confidence: float = 0.95,
+    correction: str = "holm",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+    n_resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> pd.DataFrame:
+    """Every edition's scores, and the change from the edition before with its test.
+
+    Parameters
+    ----------
+    editions : mapping of int to DataFrame
+        Validated wide answers per edition (year).
+    instrument : Instrument
+    by : str, optional
+        A grouping column (e.g. ``"sector"``); without it the whole benchmark
+        (``"all"``).
+    level : {"dimension", "item"}
+    min_n : int
+        A group is shown in an edition only with at least ``min_n`` respondents there
+        (complementary suppression included), and a change only when both editions
+        show it.
+    confidence, correction
+        Bootstrap interval level; correction of the change p-values over every row.
+
+    Returns
+    -------
+    DataFrame
+        ``edition``, the keys (``dimension`` [, ``item``]), ``group``, ``n``, ``mean``,
+        ``ci_low``, ``ci_high``, then for the change from the previous edition:
+        ``change``, ``change_ci_low``, ``change_ci_high``, ``p``, ``p_adj`` (NaN for the
+        first edition).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> editions = {2022: generate_benchmark(2022, n=120), 2023: generate_benchmark(2023, n=120)}
+    >>> trend = edition_trend(editions, inst, n_resamples=199)
+    >>> trend[["edition", "dimension", "group"]].head(4).values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [[2022, 'measure', 'all'], [2022, 'manage', 'all'], [2022, 'master', 'all'],
+     [2023, 'measure', 'all']]
+    """
+    confidence = _check_confidence(confidence)
+    correction = _check_correction(correction)
+    if len(editions) < 1:
+        raise ParameterError("editions", "", "at least one edition is needed")
+    years = sorted(editions)
+    scores, stats_frames = {}, []
+    for year in years:
+        tidy, keys = _scores(editions[year], instrument, by, level, method, min_answered, id_column)
+        scores[year] = tidy
+        table = group_statistics(
+            tidy, keys=keys, confidence=confidence, n_resamples=n_resamples, seed=seed
+        )
+        shown, _ = suppress_small_groups(table, min_n, keys=keys)
+        stats_frames.append(shown.assign(edition=year))
+    trend = pd.concat(stats_frames, ignore_index=True)
+    changes = []
+    for before, after in itertools.pairwise(years):
+        shown_before = trend[trend["edition"] == before]
+        shown_after = trend[trend["edition"] == after]
+        both = shown_after.merge(shown_before[[*keys, "group"]], on=[*keys, "group"])
+        for row in both.itertuples(index=False):
+            ident = {k: getattr(row, k) for k in keys}
+
+            def values(frame: pd.DataFrame, ident: dict = ident, group: str = row.group):
+                mask = frame["group"] == group
+                for k, v in ident.items():
+                    mask &= frame[k] == v
+                return frame.loc[mask, "score"].to_numpy(dtype=float)
+
+            diff, low, high, _, _, p = _welch_difference(
+                values(scores[after]), values(scores[before]), confidence
+            )
+            changes.append(
+                ident
+                | {
+                    "group": row.group,
+                    "edition": after,
+                    "change": diff,
+                    "change_ci_low": low,
+                    "change_ci_high": high,
+                    "p": p,
+                }
+            )
+    change_frame = pd.DataFrame.from_records(
+        changes,
+        columns=[*keys, "group", "edition", "change", "change_ci_low", "change_ci_high", "p"],
+    )
+    if len(change_frame):
+        p = change_frame["p"].to_numpy(dtype=float)
+        change_frame["p_adj"] = p if correction == "none" else pg.multicomp(p, method=correction)[1]
+    else:
+        change_frame["p_adj"] = []
+    out = trend.merge(change_frame, on=[*keys, "group", "edition"], how="left")
+    out = out[
+        [
+            "edition",
+            *keys,
+            "group",
+            "n",
+            "mean",
+            "ci_low",
+            "ci_high",
+            "change",
+            "change_ci_low",
+            "change_ci_high",
+            "p",
+            "p_adj",
+        ]
+    ]
+    out = _sort(out, instrument, ["edition", "group", *keys])
+    return out.reset_index(drop=True)
+
+
+def paired_change(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    id_column: str = "respondent_id",
+    confidence: float = 0.95,
+    correction: str = "holm",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    min_n: int = 5,
+) -> pd.DataFrame:
+    """The change of organisations that answered both editions (paired t-test).
+
+    Returns
+    -------
+    DataFrame
+        ``dimension``, ``n_pairs``, ``mean_previous``, ``mean_current``, ``diff``,
+        ``ci_low``, ``ci_high`` (of the mean paired difference), ``t``, ``df``, ``p``,
+        ``p_adj``, ``dz`` (Cohen's d of the differences).
+
+    Raises
+    ------
+    ParameterError
+        When fewer than ``min_n`` organisations answered both editions.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> now, before = generate_benchmark(2023), generate_benchmark(2022)
+    >>> table = paired_change(now, before, inst)
+    >>> int(table.n_pairs.iloc[0]) > 100, table.dimension.tolist()
+    (True, ['measure', 'manage', 'master'])
+    """
+    confidence = _check_confidence(confidence)
+    correction = _check_correction(correction)
+    tidy = []
+    for frame in (previous, current):
+        if id_column not in frame.columns:
+            raise ParameterError("id_column", id_column, "not in the data")
+        scores, _ = _scores(frame, instrument, None, "dimension", method, min_answered, id_column)
+        tidy.append(scores[[id_column, "dimension", "score"]])
+    both = tidy[0].merge(tidy[1], on=[id_column, "dimension"], suffixes=("_previous", "_current"))
+    records = []
+    for dim in instrument.dimension_ids:
+        pairs = both[both["dimension"] == dim]
+        if len(pairs) < min_n:
+            raise ParameterError(
+                "editions", dim, f"only {len(pairs)} organisations answered both (need {min_n})"
+            )
+        a = pairs["score_current"].to_numpy(dtype=float)
+        b = pairs["score_previous"].to_numpy(dtype=float)
+        d = a - b
+        if np.ptp(d) == 0:
+            records.append((dim, len(d), b.mean(), a.mean(), d.mean(), *[np.nan] * 6))
+            continue
+        test = stats.ttest_rel(a, b)
+        ci = test.confidence_interval(confidence)
+        records.append(
+            (
+                dim,
+                len(d),
+                b.mean(),
+                a.mean(),
+                d.mean(),
+                ci.low,
+                ci.high,
+                float(test.statistic),
+                float(test.df),
+                float(test.pvalue),
+                float(d.mean() / d.std(ddof=1)),
+            )
+        )
+    out = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "dimension",
+            "n_pairs",
+            "mean_previous",
+            "mean_current",
+            "diff",
+            "ci_low",
+            "ci_high",
+            "t",
+            "df",
+            "p",
+            "dz",
+        ],
+    )
+    p = out["p"].to_numpy(dtype=float)
+    out.insert(10, "p_adj", p if correction == "none" else pg.multicomp(p, method=correction)[1])
+    return out
