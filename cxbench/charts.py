@@ -36,6 +36,7 @@ __all__ = [
     "plot_group_heatmap",
     "plot_group_ranking",
     "plot_likert",
+    "plot_trend",
     "save_figure",
 ]
 
@@ -515,3 +516,71 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
     return path
+
+
+def plot_trend(
+    trend: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    group: str = "all",
+    confidence: float = 0.95,
+) -> Figure:
+    """Each dimension's score per edition, with its confidence interval.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        :func:`cxbench.trends.edition_trend` at dimension level: ``edition``,
+        ``dimension``, ``group``, ``mean``, ``ci_low``, ``ci_high``.
+    group : str
+        The group to draw (``"all"``: the whole benchmark).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> trend = pd.DataFrame({"edition": [2022, 2023] * 3, "group": "all",
+    ...     "dimension": ["measure"] * 2 + ["manage"] * 2 + ["master"] * 2,
+    ...     "mean": [67.0, 70.0, 66.0, 70.0, 63.0, 65.0], "ci_low": 60.0, "ci_high": 72.0})
+    >>> [t.get_text() for t in plot_trend(trend, load_instrument()).axes[0].get_xticklabels()]
+    ['2022', '2023']
+    """
+    language = check_language(language)
+    _require(trend, ["edition", "dimension", "group", "mean", "ci_low", "ci_high"], "trend")
+    part = trend[trend["group"].astype(str) == str(group)]
+    if part.empty:
+        raise ParameterError("group", group, "not in the trend")
+    years = sorted(pd.unique(part["edition"]))
+    dims = [d for d in instrument.dimension_ids if d in set(part["dimension"])]
+    colors = sns.color_palette("colorblind", len(dims))
+    with _style():
+        fig = Figure(figsize=(8.4, 4.2), layout="constrained")
+        ax = fig.subplots()
+        for offset, (dim, color) in enumerate(zip(dims, colors, strict=True)):
+            rows = part[part["dimension"] == dim].set_index("edition").reindex(years)
+            x = np.arange(len(years)) + (offset - (len(dims) - 1) / 2) * 0.06
+            err = np.vstack([rows["mean"] - rows["ci_low"], rows["ci_high"] - rows["mean"]])
+            ax.errorbar(
+                x,
+                rows["mean"],
+                yerr=err,
+                color=color,
+                marker="o",
+                capsize=4,
+                linewidth=2,
+                label=instrument.dimension(dim).name(language),
+            )
+        ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
+        ax.set_xlim(-0.4, len(years) - 0.4)
+        ax.set_ylabel(translate("score_axis", language))
+        ax.set_title(translate("trend_chart_title", language))
+        ax.grid(axis="x", visible=False)
+        handles, labels = ax.get_legend_handles_labels()
+        handles.append(
+            Line2D([], [], color=_REFERENCE, marker="|", linestyle="none", markersize=10)
+        )
+        labels.append(
+            translate("ci_label", language, level=format_number(confidence * 100, language, 0))
+        )
+        fig.legend(handles, labels, loc="outside right upper")
+    return fig

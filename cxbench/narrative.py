@@ -31,6 +31,8 @@ __all__ = [
     "expert_answers",
     "finding_change",
     "finding_dimensions",
+    "finding_nps",
+    "finding_paired",
     "finding_sector_differences",
     "finding_sector_gap",
     "finding_statements",
@@ -424,3 +426,68 @@ def expert_answers(commentary: Commentary, theme: str, language: str = "en") -> 
             f"> {escape_markdown(entry.answer)}\n>\n> — *{escape_markdown(who)}*"
         )
     return ReportText("\n\n".join(blocks))
+
+
+def finding_paired(
+    paired: pd.DataFrame, instrument: Instrument, language: str = "en", alpha: float = 0.05
+) -> str:
+    """The returning organisations' change per dimension (``trends.paired_change``)."""
+    language = check_language(language)
+    parts = []
+    for row in paired.itertuples():
+        signed = ("+" if row.diff >= 0 else "−") + format_number(abs(row.diff), language)
+        key = "change_significant" if row.p_adj < alpha else "change_not_significant"
+        parts.append(
+            translate(
+                key,
+                language,
+                diff=signed,
+                dimension=instrument.dimension(row.dimension).name(language),
+            )
+        )
+    n = int(paired["n_pairs"].min()) if len(paired) else 0
+    return translate(
+        "finding_paired", language, n=format_number(n, language, 0), changes=", ".join(parts)
+    )
+
+
+def finding_nps(
+    overall: pd.DataFrame,
+    correlations: pd.DataFrame,
+    instrument: Instrument,
+    language: str = "en",
+    alpha: float = 0.05,
+) -> str:
+    """NPS with its interval, and which dimension it moves with most.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> overall = pd.DataFrame({"nps": [-11.0], "ci_low": [-19.46], "ci_high": [-2.48]})
+    >>> corr = pd.DataFrame({"dimension": ["measure", "manage", "master"],
+    ...                      "r": [0.41, 0.49, 0.50], "p": [1e-9, 1e-12, 1e-13]})
+    >>> print(finding_nps(overall, corr, load_instrument()))  # doctest: +NORMALIZE_WHITESPACE
+    NPS is −11.0 (95 % CI −19.5 to −2.5); it rises with every dimension, most with
+    Master (ρ = 0.50).
+    """
+    language = check_language(language)
+    row = overall.iloc[0]
+
+    def signed(value: float) -> str:
+        return format_number(value, language, 1).replace("-", "\u2212")
+
+    fields = {
+        "nps": signed(row["nps"]),
+        "low": signed(row["ci_low"]),
+        "high": signed(row["ci_high"]),
+    }
+    if not ((correlations["r"] > 0) & (correlations["p"] < alpha)).all():
+        return translate("finding_nps_mixed", language, **fields)
+    best = correlations.loc[correlations["r"].idxmax()]
+    return translate(
+        "finding_nps",
+        language,
+        dimension=instrument.dimension(best["dimension"]).name(language),
+        r=format_number(best["r"], language, 2),
+        **fields,
+    )

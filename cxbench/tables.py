@@ -29,13 +29,17 @@ from .instrument import Instrument
 __all__ = [
     "ReportTable",
     "correction_name",
+    "correlation_table",
     "difference_table",
     "format_p",
     "group_table",
     "likert_table",
+    "nps_table",
     "omnibus_table",
     "overall_table",
+    "paired_table",
     "posthoc_table",
+    "trend_table",
 ]
 
 
@@ -527,3 +531,154 @@ def likert_table(
     columns |= {f"p{point}": (labels[k], True) for k, point in enumerate(points)}
     columns["n"] = ("n", True)
     return _build(out, columns)
+
+
+def trend_table(
+    trend: pd.DataFrame, instrument: Instrument, *, language: str = "en"
+) -> ReportTable:
+    """Scores per edition with their intervals and the tested change (whole benchmark or
+    one group), from :func:`cxbench.trends.edition_trend`.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> trend = pd.DataFrame({"edition": [2022, 2023], "dimension": "measure",
+    ...     "group": "all", "n": [290, 310], "mean": [67.0, 70.0], "ci_low": [65.4, 68.5],
+    ...     "ci_high": [68.6, 71.5], "change": [None, 3.0], "change_ci_low": [None, 0.8],
+    ...     "change_ci_high": [None, 5.2], "p_adj": [None, 0.016]})
+    >>> print(trend_table(trend, inst))
+    Dimension Edition   n Score (%)    95 % CI Change (points)  95 % CI p (Holm)
+    Measure      2022 290      67.0  65.4–68.6               –        –        –
+    Measure      2023 310      70.0  68.5–71.5            +3.0  0.8–5.2    0.016
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    frame = trend.sort_values(
+        ["dimension", "edition"],
+        key=lambda c: (
+            c.map({d: i for i, d in enumerate(instrument.dimension_ids)})
+            if c.name == "dimension"
+            else c
+        ),
+        kind="stable",
+    )
+    out = pd.DataFrame(
+        {
+            "dimension": frame["dimension"].map(names),
+            "edition": frame["edition"].astype(str),
+            "n": frame["n"].map(lambda v: format_number(v, language, 0)),
+            "mean": frame["mean"].map(lambda v: format_number(v, language, 1)),
+            "ci": [
+                _interval(lo, hi, language)
+                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
+            ],
+            "change": frame["change"].map(lambda v: _signed(v, language) if pd.notna(v) else "–"),
+            "change_ci": [
+                _interval(lo, hi, language) if pd.notna(lo) else "–"
+                for lo, hi in zip(frame.change_ci_low, frame.change_ci_high, strict=True)
+            ],
+            "p_adj": frame["p_adj"].map(lambda v: format_p(v, language)),
+        }
+    )
+    ci = _ci_header(0.95, language)
+    return _build(
+        out,
+        {
+            "dimension": (translate("col_dimension", language), False),
+            "edition": (translate("col_edition", language), True),
+            "n": ("n", True),
+            "mean": (translate("col_score", language), True),
+            "ci": (ci, True),
+            "change": (translate("col_change", language), True),
+            "change_ci": (ci, True),
+            "p_adj": (
+                translate("col_p_adj", language, correction=correction_name("holm", language)),
+                True,
+            ),
+        },
+    )
+
+
+def paired_table(
+    paired: pd.DataFrame, instrument: Instrument, *, language: str = "en"
+) -> ReportTable:
+    """The returning organisations' paired change (:func:`cxbench.trends.paired_change`)."""
+    frame = paired.rename(columns={"n_pairs": "n_current"}).assign(
+        group="all", n_previous=paired["n_pairs"]
+    )
+    return difference_table(
+        frame, instrument, language=language, labels=("col_current", "col_previous")
+    )
+
+
+def nps_table(table: pd.DataFrame, *, language: str = "en", by: str | None = None) -> ReportTable:
+    """NPS per group (:func:`cxbench.metrics.nps`) with promoters, detractors and CI.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"group": ["all"], "n": [310], "promoters": [24.2],
+    ...     "detractors": [35.2], "nps": [-11.0], "ci_low": [-19.5], "ci_high": [-2.5]})
+    >>> print(nps_table(frame, language="tr"))
+    Grup               n Destekçiler (%) Kötüleyenler (%)   NPS         %95 GA
+    Tüm katılımcılar 310            24,2             35,2 −11,0 −19,5 – −2,5
+    """
+    language = check_language(language)
+    out = pd.DataFrame(
+        {
+            "group": [
+                translate("benchmark_all", language) if g == "all" else str(g)
+                for g in table["group"]
+            ],
+            "n": table["n"].map(lambda v: format_number(v, language, 0)),
+            "promoters": table["promoters"].map(lambda v: format_number(v, language, 1)),
+            "detractors": table["detractors"].map(lambda v: format_number(v, language, 1)),
+            "nps": table["nps"].map(lambda v: _bound(v, language, 1)),
+            "ci": [
+                _interval(lo, hi, language)
+                for lo, hi in zip(table.ci_low, table.ci_high, strict=True)
+            ],
+        }
+    )
+    group_header = column_label(by, language) if by else translate("col_group_plain", language)
+    return _build(
+        out,
+        {
+            "group": (group_header, False),
+            "n": ("n", True),
+            "promoters": (translate("col_promoters", language), True),
+            "detractors": (translate("col_detractors", language), True),
+            "nps": (translate("col_nps", language), True),
+            "ci": (_ci_header(0.95, language), True),
+        },
+    )
+
+
+def correlation_table(
+    table: pd.DataFrame, instrument: Instrument, *, language: str = "en"
+) -> ReportTable:
+    """A metric's correlation with each dimension (:func:`cxbench.metrics.metric_correlations`)."""
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    out = pd.DataFrame(
+        {
+            "dimension": table["dimension"].map(names),
+            "n": table["n"].map(lambda v: format_number(v, language, 0)),
+            "r": table["r"].map(lambda v: _bound(v, language, 2)),
+            "ci": [
+                _interval(lo, hi, language, 2)
+                for lo, hi in zip(table.ci_low, table.ci_high, strict=True)
+            ],
+            "p": table["p"].map(lambda v: format_p(v, language)),
+        }
+    )
+    return _build(
+        out,
+        {
+            "dimension": (translate("col_dimension", language), False),
+            "n": ("n", True),
+            "r": (translate("col_correlation", language), True),
+            "ci": (_ci_header(0.95, language), True),
+            "p": ("p", True),
+        },
+    )

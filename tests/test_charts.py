@@ -200,3 +200,26 @@ def test_same_chart_same_png_bytes(comparison, tmp_path):
         plot_dimension_scores(comparison.overall, INST, language="tr"), tmp_path / "2.png"
     ).read_bytes()
     assert first == second and first[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_trend_chart_draws_each_edition_with_its_interval(language):
+    from cxbench.charts import plot_trend
+
+    trend = pd.DataFrame(
+        {
+            "edition": [2021, 2022, 2023] * 3,
+            "group": "all",
+            "dimension": np.repeat(INST.dimension_ids, 3),
+            "mean": [60, 65, 70, 61, 66, 70, 55, 60, 65.0],
+        }
+    )
+    trend["ci_low"], trend["ci_high"] = trend["mean"] - 2, trend["mean"] + 2
+    fig = plot_trend(trend, INST, language=language)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
+    lines = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert [list(ln.get_ydata()) for ln in lines] == [[60, 65, 70], [61, 66, 70], [55, 60, 65]]
+    assert translate("trend_chart_title", language) in _texts(fig)
+    with pytest.raises(ParameterError):
+        plot_trend(trend, INST, group="Nowhere")

@@ -16,6 +16,8 @@ from cxbench.narrative import (
     escape_markdown,
     finding_change,
     finding_dimensions,
+    finding_nps,
+    finding_paired,
     finding_sector_differences,
     finding_sector_gap,
     finding_statements,
@@ -198,3 +200,25 @@ def test_finding_weakest_statements_in_russian():
     )
     assert finding_weakest_statements(items, INST, "ru") == expected
     assert finding_weakest_statements(items, INST, "en", k=1).count("“") == 1
+
+
+def test_finding_paired_and_nps():
+    paired = pd.DataFrame(
+        {
+            "dimension": ["measure", "manage", "master"],
+            "n_pairs": [202] * 3,
+            "diff": [2.64, 4.22, 1.48],
+            "p_adj": [0.005, 0.0001, 0.108],
+        }
+    )
+    assert finding_paired(paired, INST, "en") == (
+        "The 202 organisations that took part in both editions changed by Measure +2.6 points "
+        "(significant), Manage +4.2 points (significant), Master +1.5 points (within chance)."
+    )
+    overall = pd.DataFrame({"nps": [5.0], "ci_low": [-3.0], "ci_high": [13.04]})
+    mixed = pd.DataFrame(
+        {"dimension": INST.dimension_ids, "r": [0.3, -0.1, 0.2], "p": [0.01, 0.4, 0.02]}
+    )
+    assert finding_nps(overall, mixed, INST, "tr") == (
+        "NPS 5,0 (%95 GA −3,0 ile 13,0 arası); boyutlarla ilişkisi zayıf ya da karışık."
+    )
