@@ -15,6 +15,7 @@ from .charts import (
     plot_group_heatmap,
     plot_group_ranking,
     plot_likert,
+    plot_scorecard,
     plot_trend,
     save_figure,
 )
@@ -69,6 +70,7 @@ from .narrative import (
 )
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import EditionInputs, edition_inputs, find_edition_files, write_edition_tables
+from .scorecard import Scorecard, participant_scorecard
 from .scoring import (
     dimension_scores,
     item_distribution,
@@ -90,6 +92,9 @@ from .tables import (
     overall_table,
     paired_table,
     posthoc_table,
+    reference_name,
+    scorecard_dimension_table,
+    scorecard_item_table,
     trend_table,
 )
 from .trends import edition_trend, paired_change
@@ -127,6 +132,7 @@ __all__ = [
     "ReportText",
     "RowError",
     "Scale",
+    "Scorecard",
     "UnusableFileError",
     "ValidationReport",
     "__version__",
@@ -181,17 +187,22 @@ __all__ = [
     "paired_change",
     "paired_table",
     "paragraph",
+    "participant_scorecard",
     "plot_dimension_scores",
     "plot_group_heatmap",
     "plot_group_ranking",
     "plot_likert",
+    "plot_scorecard",
     "plot_trend",
     "posthoc_table",
     "published_comparison",
     "read_table",
+    "reference_name",
     "respondent_scores",
     "reverse_items",
     "save_figure",
+    "scorecard_dimension_table",
+    "scorecard_item_table",
     "section",
     "suppress_small_groups",
     "suppressed_note",

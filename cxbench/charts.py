@@ -30,12 +30,14 @@ from matplotlib.patches import Patch
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, translate
 from .instrument import Instrument
+from .scorecard import Scorecard
 
 __all__ = [
     "plot_dimension_scores",
     "plot_group_heatmap",
     "plot_group_ranking",
     "plot_likert",
+    "plot_scorecard",
     "plot_trend",
     "save_figure",
 ]
@@ -583,4 +585,65 @@ def plot_trend(
             translate("ci_label", language, level=format_number(confidence * 100, language, 0))
         )
         fig.legend(handles, labels, loc="outside right upper")
+    return fig
+
+
+def plot_scorecard(
+    card: Scorecard,
+    instrument: Instrument,
+    dimension: str,
+    *,
+    language: str = "en",
+    wrap: int = 48,
+) -> Figure:
+    """A dumbbell per statement of one dimension: the participant against its reference.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.scorecard import participant_scorecard
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst = load_instrument()
+    >>> data = generate_benchmark(2023, n=200)
+    >>> card = participant_scorecard(data, inst, data.respondent_id.iloc[0])
+    >>> len(plot_scorecard(card, inst, "master").axes[0].get_yticklabels())
+    4
+    """
+    from .tables import reference_name
+
+    language = check_language(language)
+    if dimension not in instrument.dimension_ids:
+        raise ParameterError("dimension", dimension, "not in the instrument")
+    items = card.items[card.items["dimension"] == dimension]
+    reference = reference_name(card, language)
+    y = np.arange(len(items))
+    with _style():
+        fig = Figure(figsize=(8.6, 1.5 + 0.62 * len(items)), layout="constrained")
+        ax = fig.subplots()
+        for yi, row in zip(y, items.itertuples(), strict=True):
+            ax.plot(
+                [row.score, row.reference_mean], [yi, yi], color="#bbbbbb", linewidth=3, zorder=1
+            )
+        ax.scatter(items["reference_mean"], y, s=90, color=_MUTED, zorder=2, label=reference)
+        ax.scatter(
+            items["score"], y, s=110, color=_ACCENT, zorder=3, label=translate("you", language)
+        )
+        labels = [
+            "\n".join(textwrap.wrap(instrument.item(i).label(language), wrap))
+            for i in items["item"]
+        ]
+        ax.set_yticks(y, labels, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(translate("score_axis", language))
+        ax.set_title(
+            translate(
+                "scorecard_chart_title",
+                language,
+                dimension=instrument.dimension(dimension).name(language),
+                reference=reference,
+            )
+        )
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower center", ncol=2)
     return fig

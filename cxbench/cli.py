@@ -29,6 +29,7 @@ from .loading import dataset_note, read_table
 from .metrics import ces, csat, nps
 from .pipeline import (
     plan_reports,
+    plan_scorecards,
     report_inputs,
     results_summary,
     run_reports,
@@ -249,6 +250,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--tables-only", action="store_true", help="write the tables, run no notebook"
+    )
+    report.add_argument(
+        "--scorecards",
+        action="store_true",
+        help="make participant scorecards (to <out>/<edition>/scorecards/) instead of the "
+        "report set; each in the participant's language if the data have a 'language' "
+        "column, else the first of --languages",
+    )
+    report.add_argument(
+        "--participants", help="with --scorecards: comma-separated ids (default: all)"
     )
     report.add_argument("--by", default="sector", help="grouping column (default: %(default)s)")
     report.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
@@ -539,7 +550,24 @@ def _cmd_report(args: argparse.Namespace) -> int:
         else [part.strip() for part in args.sectors.split(",") if part.strip()]
     )
     jobs = []
-    if not args.tables_only:
+    if args.scorecards and not args.tables_only:
+        participants = (
+            [part.strip() for part in args.participants.split(",") if part.strip()]
+            if args.participants
+            else None
+        )
+        jobs = plan_scorecards(
+            data=args.data,
+            edition=edition,
+            participants=participants,
+            languages=languages,
+            out=args.out,
+            instrument=args.instrument,
+            sector_column=args.by,
+            id_column=args.id_column,
+            min_n=args.min_n,
+        )
+    elif not args.tables_only:
         # every parameter checked before anything runs
         jobs = plan_reports(
             data=args.data,

@@ -38,6 +38,7 @@ __all__ = [
     "ReportResult",
     "export_html",
     "plan_reports",
+    "plan_scorecards",
     "report_inputs",
     "results_summary",
     "run_report",
@@ -232,6 +233,84 @@ def plan_reports(
     names = [(job.language, job.name) for job in jobs]
     if len(set(names)) != len(names):
         raise ParameterError("sectors", ", ".join(chosen), "two sectors give the same file name")
+    return jobs
+
+
+def plan_scorecards(
+    *,
+    data: str | Path,
+    edition: int,
+    participants: Sequence[str] | None = None,
+    languages: Sequence[str] = ("en",),
+    out: str | Path = "reports",
+    instrument: str = "digital-cx-2023",
+    sector_column: str = "sector",
+    id_column: str = "respondent_id",
+    language_column: str = "language",
+    min_n: int = 5,
+    notebooks: str | Path = NOTEBOOKS,
+) -> list[ReportJob]:
+    """One scorecard job per participant, in the participant's language when the data
+    carry one (column ``language_column``), else in the first of ``languages``.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs: a participant id that is not in the data, an unknown
+        language, a missing notebook or data file.
+    """
+    from .instrument import load_instrument
+    from .report import edition_inputs
+    from .validation import load_responses
+
+    for language in languages:
+        check_language(language)
+    if not languages:
+        raise ParameterError("languages", "", "at least one language is needed")
+    notebook = Path(notebooks).resolve() / "scorecard.ipynb"
+    if not notebook.is_file():
+        raise ParameterError("notebooks", str(notebook.parent), "scorecard.ipynb is missing")
+    data = Path(data).resolve()
+    inputs = edition_inputs(data, edition)
+    responses = load_responses(inputs.path, load_instrument(instrument), id_column=id_column)
+    ids = responses.data[id_column].astype(str)
+    chosen = list(ids) if participants is None else [str(p) for p in participants]
+    unknown = [p for p in chosen if p not in set(ids)]
+    if unknown:
+        raise ParameterError(
+            "participants", unknown[0], f"no such {id_column} in {inputs.path.name}"
+        )
+    spoken = {}
+    if language_column in responses.data.columns:
+        spoken = dict(zip(ids, responses.data[language_column].astype(str), strict=True))
+    out_dir = Path(out).resolve() / str(edition) / "scorecards"
+    jobs = []
+    for participant in chosen:
+        language = spoken.get(participant, languages[0])
+        language = language if language in LANGUAGES else languages[0]
+        jobs.append(
+            ReportJob(
+                name=slug(participant),
+                kind="scorecard",
+                title=participant,
+                language=language,
+                notebook=notebook,
+                parameters={
+                    "data_path": str(data),
+                    "instrument": instrument,
+                    "respondent_id": participant,
+                    "edition": edition,
+                    "language": language,
+                    "sector_column": sector_column,
+                    "id_column": id_column,
+                    "min_n": min_n,
+                },
+                out_dir=out_dir,
+            )
+        )
+    names = [(job.language, job.name) for job in jobs]
+    if len(set(names)) != len(names):
+        raise ParameterError("participants", "", "two ids give the same file name")
     return jobs
 
 

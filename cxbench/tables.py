@@ -25,6 +25,7 @@ from .comparison import GroupComparison
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, translate
 from .instrument import Instrument
+from .scorecard import Scorecard
 
 __all__ = [
     "ReportTable",
@@ -39,6 +40,9 @@ __all__ = [
     "overall_table",
     "paired_table",
     "posthoc_table",
+    "reference_name",
+    "scorecard_dimension_table",
+    "scorecard_item_table",
     "trend_table",
 ]
 
@@ -680,5 +684,97 @@ def correlation_table(
             "r": (translate("col_correlation", language), True),
             "ci": (_ci_header(0.95, language), True),
             "p": ("p", True),
+        },
+    )
+
+
+def reference_name(card: Scorecard, language: str = "en") -> str:
+    """What a scorecard compares with: the sector's name or "All participants"."""
+    if card.reference == "sector" and card.group is not None:
+        return card.group
+    return translate("benchmark_all", check_language(language))
+
+
+def scorecard_dimension_table(
+    card: Scorecard, instrument: Instrument, *, language: str = "en"
+) -> ReportTable:
+    """A participant's dimension scores, ranks and gaps (:func:`participant_scorecard`).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.scorecard import participant_scorecard
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> data = generate_benchmark(2023, n=200)
+    >>> card = participant_scorecard(data, load_instrument(), data.respondent_id.iloc[0])
+    >>> scorecard_dimension_table(card, load_instrument()).headers[:3]
+    ('Dimension', 'You (%)', 'Insurance (%)')
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    frame = card.dimensions
+    number = format_number
+    out = pd.DataFrame(
+        {
+            "dimension": frame["dimension"].map(names),
+            "score": frame["score"].map(lambda v: number(v, language, 1)),
+            "reference": frame["reference_mean"].map(lambda v: number(v, language, 1)),
+            "benchmark": frame["benchmark_mean"].map(lambda v: number(v, language, 1)),
+            "pct_sector": frame["percentile_sector"].map(lambda v: number(v, language, 0)),
+            "pct_overall": frame["percentile_overall"].map(lambda v: number(v, language, 0)),
+            "gap": frame["gap_reference"].map(lambda v: _signed(v, language)),
+            "gap_q3": frame["gap_top_quartile"].map(lambda v: _signed(v, language)),
+        }
+    )
+    columns = {
+        "dimension": (translate("col_dimension", language), False),
+        "score": (translate("col_your_score", language), True),
+        "reference": (
+            translate("col_reference_mean", language, reference=reference_name(card, language)),
+            True,
+        ),
+        "benchmark": (translate("col_benchmark_mean", language), True),
+        "pct_sector": (translate("col_percentile_sector", language), True),
+        "pct_overall": (translate("col_percentile_overall", language), True),
+        "gap": (translate("col_gap", language), True),
+        "gap_q3": (translate("col_gap_top_quartile", language), True),
+    }
+    if card.reference != "sector":
+        del columns["benchmark"], columns["pct_sector"]
+    return _build(out, columns)
+
+
+def scorecard_item_table(
+    card: Scorecard,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    dimension: str | None = None,
+    priorities: bool = False,
+) -> ReportTable:
+    """A participant's statement scores beside its reference (one dimension, all, or
+    with ``priorities`` its improvement priorities)."""
+    language = check_language(language)
+    frame = card.priorities if priorities else card.items
+    if dimension is not None:
+        frame = frame[frame["dimension"] == dimension]
+    out = pd.DataFrame(
+        {
+            "statement": [instrument.item(i).label(language) for i in frame["item"]],
+            "score": frame["score"].map(lambda v: format_number(v, language, 1)),
+            "reference": frame["reference_mean"].map(lambda v: format_number(v, language, 1)),
+            "gap": frame["gap"].map(lambda v: _signed(v, language)),
+        }
+    )
+    return _build(
+        out,
+        {
+            "statement": (translate("col_statement", language), False),
+            "score": (translate("col_your_score", language), True),
+            "reference": (
+                translate("col_reference_mean", language, reference=reference_name(card, language)),
+                True,
+            ),
+            "gap": (translate("col_gap", language), True),
         },
     )

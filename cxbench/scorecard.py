@@ -1,0 +1,177 @@
+"""A participant's scorecard: where one organisation stands against its sector.
+
+For one respondent: its dimension and statement scores beside the mean of its
+reference group, its percentile rank within the sector and in the whole benchmark, the
+gap to the reference mean and to the reference group's top quartile, and its three
+biggest improvement priorities (the statements where it trails the reference most).
+
+Anonymity: a scorecard shows the participant's own figures and aggregates only. Its
+sector is the reference only when the *other* organisations of the sector number at
+least ``min_n`` (otherwise the participant could work out their mean from its own
+answers and the sector's); if not, the whole benchmark is the reference, and the
+scorecard says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .comparison import _check_min_n, item_respondent_scores
+from .errors import ParameterError
+from .instrument import Instrument
+from .scoring import Method, respondent_scores
+
+__all__ = ["Scorecard", "participant_scorecard"]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One participant's figures and its reference group's aggregates.
+
+    Attributes
+    ----------
+    respondent : str
+    group : str or None
+        The participant's sector (``None`` when it has none).
+    reference : {"sector", "benchmark"}
+        What the gaps are measured against.
+    reference_n : int
+        Respondents in the reference group.
+    dimensions : DataFrame
+        ``dimension``, ``score``, ``reference_mean``, ``benchmark_mean``,
+        ``percentile_sector`` (NaN when the sector is not the reference),
+        ``percentile_overall``, ``gap_reference``, ``gap_top_quartile``.
+    items : DataFrame
+        ``dimension``, ``item``, ``score``, ``reference_mean``, ``gap``.
+    priorities : DataFrame
+        The three statements with the most negative ``gap`` (rows of ``items``).
+    """
+
+    respondent: str
+    group: str | None
+    reference: str
+    reference_n: int
+    min_n: int
+    dimensions: pd.DataFrame
+    items: pd.DataFrame
+    priorities: pd.DataFrame
+
+
+def _percentile(values: np.ndarray, value: float) -> float:
+    if np.isnan(value) or not len(values):
+        return np.nan
+    return float(stats.percentileofscore(values, value, kind="mean"))
+
+
+def participant_scorecard(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    respondent: str,
+    *,
+    by: str = "sector",
+    min_n: int = 5,
+    id_column: str = "respondent_id",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    priorities: int = 3,
+) -> Scorecard:
+    """Build the scorecard of one respondent.
+
+    Percentile ranks are the share of the group scoring below the participant, ties
+    counting half (:func:`scipy.stats.percentileofscore`, ``kind="mean"``). The top
+    quartile is the group's 75th percentile of dimension scores.
+
+    Raises
+    ------
+    ParameterError
+        For an id that is not in the data (or appears twice).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> data = generate_benchmark(2023, n=200)
+    >>> card = participant_scorecard(data, load_instrument(), data.respondent_id.iloc[0])
+    >>> card.reference, len(card.priorities), card.dimensions.columns.tolist()[:3]
+    ('sector', 3, ['dimension', 'score', 'reference_mean'])
+    """
+    min_n = _check_min_n(min_n)
+    if id_column not in data.columns:
+        raise ParameterError("id_column", id_column, "not in the data")
+    ids = data[id_column].astype(str)
+    matches = int((ids == str(respondent)).sum())
+    if matches == 0:
+        raise ParameterError("respondent", respondent, f"no such {id_column} in the data")
+    if matches > 1:
+        raise ParameterError("respondent", respondent, f"appears {matches} times in the data")
+    carry = [by] if by in data.columns else []
+    scores = respondent_scores(
+        data,
+        instrument,
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+        by=carry or None,
+    )
+    scores[id_column] = scores[id_column].astype(str)
+    me = scores[scores[id_column] == str(respondent)]
+    group_value = data.loc[ids == str(respondent), by].iloc[0] if carry else None
+    group = (
+        None
+        if group_value is None or pd.isna(group_value) or not str(group_value).strip()
+        else str(group_value)
+    )
+    in_group = (
+        scores[by].astype(str) == group if group is not None else pd.Series(False, scores.index)
+    )
+    others = 0
+    if group is not None:
+        others = int(data.loc[data[by].astype(str) == group, id_column].nunique()) - 1
+    reference = "sector" if group is not None and others >= min_n else "benchmark"
+    ref_scores = scores[in_group] if reference == "sector" else scores
+    records = []
+    for dim in instrument.dimension_ids:
+        own = float(me.loc[me["dimension"] == dim, "score"].iloc[0])
+        everyone = scores.loc[scores["dimension"] == dim, "score"].dropna().to_numpy()
+        ref = ref_scores.loc[ref_scores["dimension"] == dim, "score"].dropna().to_numpy()
+        sector = scores.loc[in_group & (scores["dimension"] == dim), "score"].dropna().to_numpy()
+
+        records.append(
+            {
+                "dimension": dim,
+                "score": own,
+                "reference_mean": float(ref.mean()),
+                "benchmark_mean": float(everyone.mean()),
+                "percentile_sector": _percentile(sector, own) if reference == "sector" else np.nan,
+                "percentile_overall": _percentile(everyone, own),
+                "gap_reference": own - float(ref.mean()),
+                "gap_top_quartile": own - float(np.percentile(ref, 75)),
+            }
+        )
+    dimensions = pd.DataFrame.from_records(records)
+    item_scores = item_respondent_scores(
+        data, instrument, method=method, id_column=id_column, by=carry or None
+    )
+    item_scores[id_column] = item_scores[id_column].astype(str)
+    ref_items = (
+        item_scores[item_scores[by].astype(str) == group] if reference == "sector" else item_scores
+    )
+    means = ref_items.groupby("item")["score"].mean()
+    mine = item_scores[item_scores[id_column] == str(respondent)].set_index("item")["score"]
+    items = pd.DataFrame(
+        {
+            "dimension": [item.dimension for item in instrument.items],
+            "item": instrument.item_ids,
+            "score": [float(mine.get(i, np.nan)) for i in instrument.item_ids],
+            "reference_mean": [float(means.get(i, np.nan)) for i in instrument.item_ids],
+        }
+    )
+    items["gap"] = items["score"] - items["reference_mean"]
+    top = items.dropna(subset=["gap"]).sort_values("gap", kind="stable").head(priorities)
+    top = top[top["gap"] < 0].reset_index(drop=True)
+    reference_n = int(ref_scores[id_column].nunique())
+    return Scorecard(str(respondent), group, reference, reference_n, min_n, dimensions, items, top)
