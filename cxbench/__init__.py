@@ -2,9 +2,11 @@
 
 The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
 :mod:`~cxbench.loading` / :mod:`~cxbench.validation` → :mod:`~cxbench.scoring` →
-:mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` → :mod:`~cxbench.charts` /
-:mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`) →
-:mod:`~cxbench.report`; :mod:`~cxbench.synthetic` makes
+:mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` / :mod:`~cxbench.trends` /
+:mod:`~cxbench.metrics` / :mod:`~cxbench.scorecard` → :mod:`~cxbench.charts` /
+:mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`,
+expert commentary from :mod:`~cxbench.commentary`) → :mod:`~cxbench.report` (tables)
+and :mod:`~cxbench.pipeline` (the notebook report set). :mod:`~cxbench.synthetic` makes
 the bundled (synthetic) data set and :mod:`~cxbench.cli` is the command line.
 """
 
