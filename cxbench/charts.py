@@ -10,6 +10,12 @@ the session, and the backend is never chosen here.
 Colours: seaborn's ``colorblind`` palette for categories, ``cividis`` for the
 heatmap and ColorBrewer ``BrBG`` with a grey neutral for answer distributions; all
 three stay distinguishable with the common colour-vision deficiencies.
+
+Text: every word comes from the message catalogue (:mod:`cxbench.i18n`) and every
+number is written with :func:`cxbench.i18n.format_number`, in the ``language`` given.
+Names from the data (groups, sectors) are drawn literally, never read as mathtext
+(``"A$x$B"`` stays as typed); long statements and names are wrapped at spaces, and
+a figure grows with its number of rows, so that no label overlaps another.
 """
 
 from __future__ import annotations
@@ -22,10 +28,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib import colormaps as mpl_colormaps
 from matplotlib import rc_context
+from matplotlib.axis import Axis
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, translate
@@ -54,29 +64,111 @@ _RC = {
     "legend.frameon": False,
     "text.parse_math": False,  # names from data may contain "$"
 }
+# savefig reads these when the figure is written, outside _style(): pinned so that a
+# session's own settings (a transparent or "tight" default) cannot change the file
+_SAVE_RC = {
+    "savefig.bbox": "standard",
+    "savefig.facecolor": "white",
+    "savefig.edgecolor": "white",
+    "savefig.transparent": False,
+    "savefig.pad_inches": 0.1,
+}
 _ACCENT = sns.color_palette("colorblind")[0]
 _MUTED = "#9a9a9a"
 _REFERENCE = "#222222"
+#: Characters per line of a group's name in tick labels; longer names are wrapped.
+_GROUP_WRAP = 32
 
 
 @contextmanager
 def _style() -> Iterator[None]:
+    """The one look of every chart, for the figure made inside it and nothing else."""
     with sns.axes_style("whitegrid"), rc_context(_RC):
         yield
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def _require(
+    frame: pd.DataFrame, columns: Sequence[str], what: str, numeric: Sequence[str] = ()
+) -> pd.DataFrame:
+    """``frame`` with ``numeric`` columns as numbers, or a ParameterError naming the gap."""
     if not isinstance(frame, pd.DataFrame):
         raise ParameterError(what, type(frame).__name__, "must be a DataFrame")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ParameterError(what, "columns", f"missing {', '.join(missing)}")
+        raise ParameterError(
+            what,
+            "columns",
+            f"missing {', '.join(missing)} (has: {', '.join(map(str, frame.columns))})",
+        )
     if frame.empty:
         raise ParameterError(what, "rows", "nothing to draw: the frame is empty")
+    converted = {}
+    for column in numeric:
+        try:
+            converted[column] = pd.to_numeric(frame[column])
+        except (TypeError, ValueError):
+            raise ParameterError(what, column, "must hold numbers") from None
+    return frame.assign(**converted) if converted else frame
 
 
-def _group_label(name: str, n: int, language: str) -> str:
-    return f"{name} (n = {format_number(n, language, 0)})"
+def _check_dimensions(frame: pd.DataFrame, instrument: Instrument, what: str) -> list[str]:
+    """The instrument's dimensions present in ``frame``, in instrument order."""
+    present = set(frame["dimension"].astype(str))
+    dims = [d for d in instrument.dimension_ids if d in present]
+    if not dims:
+        raise ParameterError(
+            what,
+            "dimension",
+            f"none of the instrument's dimensions ({', '.join(instrument.dimension_ids)}) "
+            f"in the frame (found: {', '.join(sorted(present)[:5])})",
+        )
+    return dims
+
+
+def _wrap(text: str, width: int) -> str:
+    """``text`` in lines of at most ``width`` characters, broken at spaces only.
+
+    Not at hyphens: "e-mail" and "офлайн-опыта" stay whole.
+    """
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
+
+
+def _group_label(name: object, n: float, language: str) -> str:
+    """``Banking (n = 31)``; a long name is wrapped, the count stays on its last line."""
+    text = str(name)
+    lines = _wrap(text, _GROUP_WRAP).split("\n") if len(text) > _GROUP_WRAP else [text]
+    count = translate("n_label", language, n=format_number(n, language, 0))
+    lines[-1] = f"{lines[-1]} ({count})"
+    return "\n".join(lines)
+
+
+def _number_ticks(axis: Axis, language: str) -> None:
+    """Tick labels written as the language writes numbers (``62,5`` in Turkish)."""
+    axis.set_major_formatter(
+        FuncFormatter(
+            lambda value, _: format_number(value, language, 0 if float(value).is_integer() else 1)
+        )
+    )
+
+
+def _text_colour_on(background: tuple[float, ...]) -> str:
+    """White or near-black, whichever contrasts more with ``background`` (WCAG 2)."""
+
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in background[:3])
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    dark = 0.0160  # luminance of _REFERENCE, #222222
+    on_white = 1.05 / (luminance + 0.05)
+    on_dark = (luminance + 0.05) / (dark + 0.05)
+    return "white" if on_white >= on_dark else _REFERENCE
+
+
+def _row_height(labels: Sequence[str], minimum: float = 0.42) -> float:
+    """Inches per row, enough for the tallest (most wrapped) label at 10 pt."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(minimum, 0.17 * lines + 0.14)
 
 
 def plot_dimension_scores(
@@ -100,7 +192,13 @@ def plot_dimension_scores(
     published : bool
         Mark each dimension's published figure, where the instrument has one.
     confidence : float
-        The level of the intervals, for the legend.
+        The level of the intervals (0–1), for the legend; the intervals themselves
+        come from the frame.
+
+    Returns
+    -------
+    Figure
+        One axes: a bar per dimension (instrument order), its mean written in.
 
     Examples
     --------
@@ -113,11 +211,19 @@ def plot_dimension_scores(
     'Tüm katılımcıların boyut puanları'
     """
     language = check_language(language)
-    _require(overall, ["dimension", "mean", "ci_low", "ci_high"], "overall")
-    dims = [d for d in instrument.dimension_ids if d in set(overall["dimension"])]
-    if not dims:
-        raise ParameterError("overall", "dimension", "none of the instrument's dimensions")
-    frame = overall.drop_duplicates("dimension").set_index("dimension").loc[dims]
+    if isinstance(confidence, bool) or not isinstance(confidence, float | int):
+        raise ParameterError("confidence", confidence, "must be a number between 0 and 1")
+    if not 0 < confidence < 1:
+        raise ParameterError("confidence", confidence, "must be between 0 and 1, e.g. 0.95")
+    columns = ["mean", "ci_low", "ci_high"]
+    overall = _require(overall, ["dimension", *columns], "overall", numeric=columns)
+    dims = _check_dimensions(overall, instrument, "overall")
+    frame = (
+        overall.assign(dimension=overall["dimension"].astype(str))
+        .drop_duplicates("dimension")
+        .set_index("dimension")
+        .loc[dims]
+    )
     x = np.arange(len(dims))
     with _style():
         fig = Figure(figsize=(6.4, 4.4), layout="constrained")
@@ -127,13 +233,14 @@ def plot_dimension_scores(
         err = np.vstack([frame["mean"] - frame["ci_low"], frame["ci_high"] - frame["mean"]])
         ax.errorbar(x, frame["mean"], yerr=err, fmt="none", ecolor=_REFERENCE, capsize=6, zorder=3)
         for xi, value in zip(x, frame["mean"], strict=True):
+            inside = value >= 12  # a short bar has no room: its figure goes above it
             ax.text(
                 xi,
-                value / 2,
+                value / 2 if inside else value + 2,
                 format_number(value, language, 1),
                 ha="center",
-                va="center",
-                color="white",
+                va="center" if inside else "bottom",
+                color="white" if inside else _REFERENCE,
                 fontweight="bold",
                 fontsize=12,
             )
@@ -177,6 +284,7 @@ def plot_dimension_scores(
         ax.set_ylim(0, 100)
         ax.set_xlim(-0.6, len(dims) - 0.4)
         ax.set_ylabel(translate("score_axis", language))
+        _number_ticks(ax.yaxis, language)
         ax.set_title(translate("dimension_scores_title", language))
         ax.grid(axis="x", visible=False)
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2)
@@ -188,7 +296,7 @@ def plot_group_heatmap(
     instrument: Instrument,
     *,
     language: str = "en",
-    title_column: str = "sector",
+    title_column: str | None = "sector",
 ) -> Figure:
     """Groups × dimensions, each cell coloured by its score and the score written in.
 
@@ -199,8 +307,15 @@ def plot_group_heatmap(
         frame's groups. A group ``"all"`` is the whole benchmark and is labelled so.
     instrument : Instrument
     language : {"en", "tr", "ru"}
-    title_column : str
-        The grouping column, named in the title.
+    title_column : str, optional
+        The grouping column, named in the title (``column_<name>`` messages give its
+        name in each language); None names it just "Group".
+
+    Returns
+    -------
+    Figure
+        The heatmap's axes and its colour bar's; cell texts are the means written
+        with :func:`cxbench.i18n.format_number`, empty where a group has no score.
 
     Examples
     --------
@@ -213,36 +328,56 @@ def plot_group_heatmap(
     ['71.5', '60.0', '70.0', '65.0']
     """
     language = check_language(language)
-    _require(groups, ["group", "dimension", "n", "mean"], "groups")
-    order = list(pd.unique(groups["group"].astype(str)))
-    dims = [d for d in instrument.dimension_ids if d in set(groups["dimension"])]
-    frame = groups.assign(group=groups["group"].astype(str))
+    groups = _require(groups, ["group", "dimension", "n", "mean"], "groups", numeric=["n", "mean"])
+    dims = _check_dimensions(groups, instrument, "groups")
+    frame = groups.assign(
+        group=groups["group"].astype(str), dimension=groups["dimension"].astype(str)
+    )
+    frame = frame[frame["dimension"].isin(dims)]
+    order = list(pd.unique(frame["group"]))
     means = frame.pivot_table(index="group", columns="dimension", values="mean", sort=False)
     means = means.reindex(index=order, columns=dims)
+    if not np.isfinite(means.to_numpy(dtype=float)).any():
+        raise ParameterError("groups", "mean", "nothing to draw: no group has a finite mean")
     sizes = frame.groupby("group", sort=False)["n"].max().reindex(order)
     labels = [
         _group_label(translate("benchmark_all", language) if g == "all" else g, sizes[g], language)
         for g in order
     ]
-    annot = np.vectorize(lambda v: format_number(v, language, 1), otypes=[object])(means.values)
-    height = 1.6 + 0.42 * len(order)
-    width = 3.2 + 1.5 * len(dims) + 0.065 * max(len(label) for label in labels)
+    height = 1.6 + _row_height(labels) * len(order)
+    longest = max(len(line) for label in labels for line in label.split("\n"))
+    width = 3.2 + 1.5 * len(dims) + 0.075 * longest
+    named = column_label(title_column, language) if title_column else translate("group", language)
     with _style():
         fig = Figure(figsize=(width, height), layout="constrained")
         ax = fig.subplots()
+        values = means.to_numpy(dtype=float)
+        cmap = mpl_colormaps["cividis"]
+        norm = Normalize(
+            vmin=max(0.0, float(np.nanmin(values)) - 5),
+            vmax=min(100.0, float(np.nanmax(values)) + 5),
+        )
         sns.heatmap(
-            means.to_numpy(dtype=float),
+            values,
             ax=ax,
-            annot=annot,
-            fmt="",
-            cmap="cividis",
-            vmin=max(0.0, np.nanmin(means.values) - 5),
-            vmax=min(100.0, np.nanmax(means.values) + 5),
+            cmap=cmap,
+            norm=norm,
             linewidths=1,
             linecolor="white",
             cbar_kws={"label": translate("score_axis", language), "shrink": 0.8},
-            annot_kws={"fontsize": 10},
         )
+        # written in row by row; a group without a score on a dimension gets no figure
+        for (row, col), value in np.ndenumerate(values):
+            if np.isfinite(value):
+                ax.text(
+                    col + 0.5,
+                    row + 0.5,
+                    format_number(value, language, 1),
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                    color=_text_colour_on(cmap(norm(value))),
+                )
         ax.set_xticks(
             np.arange(len(dims)) + 0.5,
             [instrument.dimension(d).name(language) for d in dims],
@@ -253,18 +388,14 @@ def plot_group_heatmap(
         ax.tick_params(axis="y", left=False)
         if "all" in order and len(order) > 1:
             row = order.index("all")
-            ax.axhline(row, color="white", linewidth=4)
+            # a wider gap between the benchmark's row and the groups next to it
+            for edge in {row, row + 1} - {0, len(order)}:
+                ax.axhline(edge, color="white", linewidth=4)
             ax.get_yticklabels()[row].set_fontweight("bold")
         ax.set_xlabel("")
         ax.set_ylabel("")
-        ax.set_title(
-            translate(
-                "heatmap_title",
-                language,
-                column=column_label(title_column, language),
-                column_lower=column_label(title_column, language).lower(),
-            )
-        )
+        _number_ticks(ax.collections[0].colorbar.ax.yaxis, language)
+        ax.set_title(translate("heatmap_title", language, column=named, column_lower=named.lower()))
     return fig
 
 
@@ -300,6 +431,12 @@ def plot_likert(
     wrap : int
         Characters per line of the statement labels.
 
+    Returns
+    -------
+    Figure
+        One axes per dimension (instrument order), a bar per statement, top to
+        bottom in instrument order; bars are drawn answer point by answer point.
+
     Examples
     --------
     >>> from cxbench.instrument import load_instrument
@@ -311,15 +448,35 @@ def plot_likert(
     3
     """
     language = check_language(language)
-    _require(distribution, ["group", "dimension", "item", "point", "share"], "distribution")
+    if isinstance(wrap, bool) or not isinstance(wrap, int) or wrap < 10:
+        raise ParameterError("wrap", wrap, "must be a whole number of characters, 10 or more")
+    distribution = _require(
+        distribution,
+        ["group", "dimension", "item", "point", "share"],
+        "distribution",
+        numeric=["point", "share"],
+    )
     part = distribution[distribution["group"].astype(str) == str(group)]
     if part.empty:
-        raise ParameterError("group", group, "not in the distribution")
+        known = ", ".join(map(str, pd.unique(distribution["group"].astype(str))[:8]))
+        raise ParameterError("group", group, f"not in the distribution (groups: {known})")
     points = list(range(instrument.scale.min, instrument.scale.max + 1))
-    answer_labels = instrument.scale.labels.get(language) or [str(p) for p in points]
-    shares = part.pivot_table(index="item", columns="point", values="share", dropna=False)
+    answer_labels = (
+        instrument.scale.labels.get(language)
+        or instrument.scale.labels.get("en")
+        or [str(p) for p in points]
+    )
+    shares = part.assign(item=part["item"].astype(str)).pivot_table(
+        index="item", columns="point", values="share", dropna=False
+    )
     shares = shares.reindex(columns=points).fillna(0.0) * 100
     dims = [d for d in instrument.dimensions if any(i in shares.index for i in d.item_ids)]
+    if not dims:
+        raise ParameterError(
+            "distribution",
+            "item",
+            f"none of the instrument's statements ({', '.join(instrument.item_ids[:3])}, ...)",
+        )
     colors = _likert_colors(len(points))
     middle = len(points) // 2 if len(points) % 2 else None
     n_items = sum(len([i for i in d.item_ids if i in shares.index]) for d in dims)
@@ -365,10 +522,11 @@ def plot_likert(
                             color="white" if dark else "#222222",
                         )
                 left = left + values[:, k]
-            ax.axvline(0, color=_REFERENCE, linewidth=0.8)
+            # under the bars: visible between them, never through a bar's figure
+            ax.axvline(0, color=_REFERENCE, linewidth=0.8, zorder=0.9)
             ax.set_yticks(
                 y,
-                ["\n".join(textwrap.wrap(instrument.item(i).label(language), wrap)) for i in items],
+                [_wrap(instrument.item(i).label(language), wrap) for i in items],
                 fontsize=9,
             )
             ax.invert_yaxis()
@@ -421,6 +579,12 @@ def plot_group_ranking(
     highlight : list of str, optional
         Groups to draw in the accent colour (the others in grey).
 
+    Returns
+    -------
+    Figure
+        One axes; groups top to bottom from the highest mean to the lowest (ties
+        by name), each tick label the group's name and its n.
+
     Examples
     --------
     >>> from cxbench.instrument import load_instrument
@@ -432,14 +596,22 @@ def plot_group_ranking(
     ['B (n = 12)', 'A (n = 9)']
     """
     language = check_language(language)
-    _require(groups, ["group", "dimension", "n", "mean", "ci_low", "ci_high"], "groups")
+    numbers = ["n", "mean", "ci_low", "ci_high"]
+    groups = _require(groups, ["group", "dimension", *numbers], "groups", numeric=numbers)
     if dimension not in instrument.dimension_ids:
         raise ParameterError(
             "dimension", dimension, f"not in the instrument ({', '.join(instrument.dimension_ids)})"
         )
-    frame = groups[groups["dimension"] == dimension]
+    # a group without a mean (suppressed, no answers) has no place in a ranking
+    frame = groups[(groups["dimension"].astype(str) == dimension) & groups["mean"].notna()]
     if frame.empty:
         raise ParameterError("dimension", dimension, "no group has a score on it")
+    if suppressed is not None and (
+        not isinstance(suppressed, tuple | list)
+        or len(suppressed) != 2
+        or not all(isinstance(v, int | np.integer) for v in suppressed)
+    ):
+        raise ParameterError("suppressed", suppressed, "must be a (groups, n) pair of counts")
     frame = frame.sort_values(["mean", "group"], ascending=[False, True], kind="stable")
     names = frame["group"].astype(str).tolist()
     labels = [_group_label(g, n, language) for g, n in zip(names, frame["n"], strict=True)]
@@ -448,7 +620,8 @@ def plot_group_ranking(
     y = np.arange(len(names))
     footnote = suppressed is not None and suppressed[0] > 0
     with _style():
-        fig = Figure(figsize=(7.6, 1.7 + 0.42 * len(names) + 0.3 * footnote), layout="constrained")
+        height = 1.7 + _row_height(labels) * len(names) + 0.3 * footnote
+        fig = Figure(figsize=(7.6, height), layout="constrained")
         ax = fig.subplots()
         for yi, (_, row), color in zip(y, frame.iterrows(), colors, strict=True):
             ax.plot([row["ci_low"], row["ci_high"]], [yi, yi], color=color, linewidth=2.2)
@@ -477,6 +650,7 @@ def plot_group_ranking(
         span = max(high - low, 10)
         ax.set_xlim(max(0, low - 0.08 * span), min(100, high + 0.08 * span))
         ax.set_xlabel(translate("score_axis", language))
+        _number_ticks(ax.xaxis, language)
         ax.set_title(
             translate(
                 "ranking_title", language, dimension=instrument.dimension(dimension).name(language)
@@ -487,14 +661,15 @@ def plot_group_ranking(
             fig.legend(handles=handles, loc="outside upper right")
         if footnote:
             # supxlabel, unlike fig.text, is given room by the constrained layout
+            note = translate(
+                "other_suppressed",
+                language,
+                groups=format_number(suppressed[0], language, 0),
+                n=format_number(suppressed[1], language, 0),
+                min_n=format_number(min_n, language, 0),
+            )
             fig.supxlabel(
-                translate(
-                    "other_suppressed",
-                    language,
-                    groups=format_number(suppressed[0], language, 0),
-                    n=format_number(suppressed[1], language, 0),
-                    min_n=min_n,
-                ),
+                _wrap(note, 110),
                 x=0.01,
                 ha="left",
                 fontsize=8.5,
@@ -506,6 +681,19 @@ def plot_group_ranking(
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     """Write a figure as PNG with stable bytes (no software stamp); returns the path.
 
+    The same figure gives the same bytes every time: no software or date stamp is
+    written, and the session's own ``savefig.*`` settings are overridden (white,
+    not transparent, the figure's own size). The parent folder is created; the
+    figure is left open.
+
+    Parameters
+    ----------
+    fig : Figure
+    path : str or Path
+        The PNG file to write.
+    dpi : int
+        Pixels per inch; 100–150 suit a report page and a screen.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -514,9 +702,12 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     >>> path.read_bytes()[:4] == b"\\x89PNG"
     True
     """
+    if not isinstance(fig, Figure):
+        raise ParameterError("fig", type(fig).__name__, "must be a matplotlib Figure")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
+    with rc_context(_SAVE_RC):
+        fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
     return path
 
 
@@ -575,6 +766,7 @@ def plot_trend(
         ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
         ax.set_xlim(-0.4, len(years) - 0.4)
         ax.set_ylabel(translate("score_axis", language))
+        _number_ticks(ax.yaxis, language)
         ax.set_title(translate("trend_chart_title", language))
         ax.grid(axis="x", visible=False)
         handles, labels = ax.get_legend_handles_labels()
@@ -628,10 +820,7 @@ def plot_scorecard(
         ax.scatter(
             items["score"], y, s=110, color=_ACCENT, zorder=3, label=translate("you", language)
         )
-        labels = [
-            "\n".join(textwrap.wrap(instrument.item(i).label(language), wrap))
-            for i in items["item"]
-        ]
+        labels = [_wrap(instrument.item(i).label(language), wrap) for i in items["item"]]
         ax.set_yticks(y, labels, fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, 100)

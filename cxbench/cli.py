@@ -376,7 +376,8 @@ def _comparison_text(result: GroupComparison, source: str) -> str:
         rows = [*record["groups"], *overall.loc[mask].to_dict("records")]
         table = pd.DataFrame(rows, columns=["group", "n", "mean", "sd", "ci_low", "ci_high"])
         text = table.to_string(index=False, float_format=lambda v: f"{v:.1f}")
-        lines += ["  " + line for line in text.splitlines()]
+        # an empty frame would print pandas' "Empty DataFrame" repr
+        lines += ["  " + line for line in text.splitlines()] if rows else ["  no group shown"]
         suppressed = record["suppressed"]
         lines.append(
             f"  suppressed (under {result.min_n}, or hidden with one): "

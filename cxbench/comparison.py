@@ -643,11 +643,12 @@ class GroupComparison:
         shown = [g for g in pd.unique(self.groups["group"]) if counts[g] == analyses]
         unknown = [g for g in groups if g not in shown]
         if unknown:
+            # the name asked for is not echoed: it may be a suppressed group's
             raise ParameterError(
                 "groups",
-                unknown[0],
-                f"no {self.by} of that name with at least {self.min_n} "
-                f"respondents (shown: {', '.join(map(str, shown))})",
+                "",
+                f"a requested {self.by} is not shown (at least {self.min_n} "
+                f"respondents on every {self.level}; shown: {', '.join(map(str, shown))})",
             )
         wanted = set(groups)
         return replace(
@@ -877,10 +878,17 @@ def compare_groups(
     shown = _order_groups(shown, instrument, keys)
     visible = grouped.merge(shown[[*keys, "group"]], on=[*keys, "group"])
     visible = _order_groups(visible, instrument, keys)
-    omnibus = omnibus_tests(visible, keys=keys)
-    if omnibus.empty:
-        omnibus = omnibus_tests(scores.assign(group="all"), keys=keys)  # one group: NaN tests
-        omnibus["groups"], omnibus["n"] = 0, 0
+    # every analysis keeps its record, also when all of its groups are suppressed
+    analyses = _sort(scores[keys].drop_duplicates(), instrument, keys)
+    tested = omnibus_tests(visible, keys=keys)
+    figures = [c for c in tested.columns if c not in {*keys, "groups", "n"}]
+    omnibus = analyses.merge(tested, on=keys, how="left").fillna({"groups": 0, "n": 0})
+    omnibus = omnibus.astype({"groups": int, "n": int} | dict.fromkeys(figures, float))
+    suppressed = (
+        analyses.merge(suppressed, on=keys, how="left")
+        .fillna({"groups": 0, "n": 0})
+        .astype({"groups": int, "n": int})
+    )
     posthoc = games_howell(visible, keys=keys, correction=correction)
     return GroupComparison(
         by=by,
@@ -935,7 +943,9 @@ def group_vs_rest(
     Raises
     ------
     ParameterError
-        When the group is not in the data or has fewer than ``min_n`` respondents.
+        When the group is not in the data or is suppressed on a dimension (fewer
+        than ``min_n`` respondents, or hidden with a smaller group as in
+        :func:`suppress_small_groups`).
 
     Examples
     --------
@@ -964,14 +974,17 @@ def group_vs_rest(
         frame = scores[scores["dimension"] == dim]
         inside = frame["group"] == str(group)
         a, b = frame.loc[inside, "score"].to_numpy(), frame.loc[~inside, "score"].to_numpy()
-        if len(a) < min_n:
-            sizes = frame["group"].value_counts()
-            shown = sorted(sizes[sizes >= min_n].index, key=_natural_key)
+        # a group hidden with a small one (complementary suppression) is refused too:
+        # its figures and the rest's would give the small group's away. The message
+        # does not echo the name asked for, which may be a suppressed group's.
+        sizes = frame.groupby("group", sort=False).size().rename("n").reset_index()
+        shown, _ = suppress_small_groups(sizes.assign(dimension=dim), min_n)
+        if str(group) not in set(shown["group"]):
             raise ParameterError(
                 "group",
-                group,
-                f"no {by} of that name with at least {min_n} respondents scored on {dim} "
-                f"(values: {', '.join(map(str, shown))})",
+                "",
+                f"no {by} of that name shown (at least {min_n} respondents) on {dim} "
+                f"(shown: {', '.join(sorted(shown['group'], key=_natural_key))})",
             )
         diff = _welch_difference(a, b, confidence)
         records.append((dim, str(group), len(a), a.mean(), len(b), b.mean(), *diff))

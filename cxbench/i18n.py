@@ -8,11 +8,15 @@ formatted for the language with Babel (``70,2`` in Turkish, ``1 234,5`` in Russi
 from __future__ import annotations
 
 import math
+import numbers
 import string
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
+import pandas as pd
 import yaml
 from babel.numbers import format_decimal
 
@@ -45,15 +49,19 @@ def check_language(language: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def messages() -> dict[str, dict[str, str]]:
+def messages() -> Mapping[str, Mapping[str, str]]:
     """The whole catalogue, read once from the package's ``locales/*.yaml`` files.
+
+    The result is read-only: it is cached, and shared by every caller.
 
     Examples
     --------
     >>> messages()["col_score"]["en"]
     'Score (%)'
+    >>> sorted(messages()["score_axis"])
+    ['en', 'ru', 'tr']
     """
-    catalogue: dict[str, dict[str, str]] = {}
+    catalogue: dict[str, Mapping[str, str]] = {}
     folder = resources.files("cxbench") / "locales"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
@@ -62,8 +70,12 @@ def messages() -> dict[str, dict[str, str]]:
         for key, texts in raw.items():
             if key in catalogue:
                 raise ParameterError("message", key, f"defined twice ({entry.name})")
-            catalogue[key] = {lang: str(text).strip() for lang, text in texts.items()}
-    return catalogue
+            if not isinstance(texts, dict):
+                raise ParameterError("message", key, f"must map languages to texts ({entry.name})")
+            catalogue[key] = MappingProxyType(
+                {lang: str(text).strip() for lang, text in texts.items()}
+            )
+    return MappingProxyType(catalogue)
 
 
 def translate(key: str, language: str = "en", **fields: Any) -> str:
@@ -104,17 +116,42 @@ def column_label(column: str, language: str = "en") -> str:
 def format_number(value: float | None, language: str = "en", decimals: int = 1) -> str:
     """A number with exactly ``decimals`` decimals, written as the language writes it.
 
-    Missing values (None, NaN) are shown as an en dash.
+    Babel's CLDR data give the separators: ``70.2`` and ``1,234.5`` in English,
+    ``70,2`` and ``1.234,5`` in Turkish, ``70,2`` and ``1 234,5`` (no-break space) in
+    Russian. The decimal form of the value is rounded half to even, as Babel does
+    (``70.25`` gives ``70.2``); a value that rounds to zero is written without a
+    minus sign. Missing values (None, NaN, infinities) are shown as an en dash.
+
+    Parameters
+    ----------
+    value : float or None
+    language : {"en", "tr", "ru"}
+    decimals : int
+        Digits after the decimal separator, always all written (``70.0``).
 
     Examples
     --------
     >>> format_number(70.25, "en"), format_number(70.26, "tr"), format_number(1234.5, "ru")
     ('70.2', '70,3', '1\\xa0234,5')
-    >>> format_number(float("nan"), "tr")
-    '–'
+    >>> format_number(float("nan"), "tr"), format_number(-0.01, "en")
+    ('–', '0.0')
     """
     language = check_language(language)
-    if value is None or not math.isfinite(float(value)):
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
+        raise ParameterError("decimals", decimals, "must be a whole number, 0 or more")
+    if isinstance(value, bool | str | bytes) or not pd.api.types.is_scalar(value):
+        raise ParameterError("value", value, "must be a number")
+    if value is None or pd.isna(value):
         return "–"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(value, format=pattern, locale=language, decimal_quantization=True)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError("value", value, "must be a number") from None
+    if not math.isfinite(number):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * int(decimals) if decimals > 0 else "")
+    text = format_decimal(number, format=pattern, locale=language, decimal_quantization=True)
+    # -0.01 rounds to "-0.0": a sign on zero only puzzles the reader
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]
+    return text

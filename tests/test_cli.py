@@ -12,6 +12,7 @@ import pytest
 
 from cxbench.cli import build_parser, main
 from cxbench.instrument import load_instrument
+from cxbench.synthetic import generate_benchmark
 
 INST = load_instrument()
 COMMANDS = [
@@ -154,3 +155,144 @@ def test_report_writes_tables_with_the_provenance_note(survey, tmp_path, capsys)
     a, b = (by_sector[by_sector.group == g]["score"].to_numpy() for g in "ab")
     assert (b > a).all()  # sector b answers one point higher
     assert main(["report", "--data", str(data), "--edition", "1999"]) == 2
+
+
+# --- compare ------------------------------------------------------------------------
+
+TINY = "Tiny"  # 3 respondents: must never be named
+SCRIPT = "<script>alert(1)</script>"  # a group name that is data, shown verbatim
+
+
+@pytest.fixture(scope="module")
+def benchmark_file(tmp_path_factory):
+    """160 synthetic organisations grouped by company size (4 groups, few pairs: fast),
+    plus 3 in Tiny, 40 in SCRIPT and 4 without a sector (NaN, "", "  ", None)."""
+    frame = generate_benchmark(2023, n=160, seed=5).reset_index(drop=True)
+    frame["sector"] = frame["company_size"].astype(object)
+    frame.loc[0:2, "sector"] = TINY
+    frame.loc[3:42, "sector"] = SCRIPT
+    frame.loc[43, "sector"] = np.nan
+    frame.loc[44, "sector"] = ""
+    frame.loc[45, "sector"] = "  "
+    frame.loc[46, "sector"] = None
+    path = tmp_path_factory.mktemp("compare") / "benchmark.csv"
+    frame.to_csv(path, index=False)
+    return path, frame
+
+
+def _scored(frame: pd.DataFrame, dimension: str) -> int:
+    """Respondents scored on a dimension, by hand: at least 3 of its 4 statements answered."""
+    items = [item.id for item in INST.items if item.dimension == dimension]
+    return int((frame[items].notna().sum(axis=1) >= 3).sum())
+
+
+def _strict_json(text: str):
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _compare(path, *options: str) -> list[str]:
+    return ["compare", str(path), "--by", "sector", *options]
+
+
+def test_compare_table_has_a_block_per_dimension(benchmark_file, capsys):
+    path, _ = benchmark_file
+    assert main(_compare(path)) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith(f"sector comparison of {path}: sum_max scores, 95% BCa")
+    assert [line for line in lines if line in INST.dimension_ids] == INST.dimension_ids
+    for start in ("  Welch F(", "  Kruskal-Wallis H(", "  suppressed (under 5", "  pairs differ"):
+        assert sum(line.startswith(start) for line in lines) == 3, start
+    assert sum(line.endswith("no sector value: 4 respondents") for line in lines) == 3
+    assert sum(line.strip().startswith(f"{SCRIPT} ") for line in lines) == 3  # verbatim
+    assert TINY not in captured.out and TINY not in captured.err
+
+
+def test_compare_json_records(benchmark_file, capsys):
+    path, frame = benchmark_file
+    assert main(_compare(path, "--format", "json")) == 0
+    captured = capsys.readouterr()
+    records = _strict_json(captured.out)
+    assert [r["dimension"] for r in records] == INST.dimension_ids
+    assert TINY not in captured.out and TINY not in captured.err
+    for record in records:
+        assert set(record) == {
+            "dimension", "welch", "kruskal", "effect_size", "groups", "posthoc",
+            "suppressed", "excluded_missing_group",
+        }  # fmt: skip
+        assert SCRIPT in [g["group"] for g in record["groups"]]
+        assert record["suppressed"]["groups"] == 2  # Tiny, and the smallest group with it
+        assert record["excluded_missing_group"] == 4
+        shown = sum(g["n"] for g in record["groups"])
+        total = shown + record["suppressed"]["n"] + record["excluded_missing_group"]
+        assert total == _scored(frame, record["dimension"])
+
+
+def test_compare_options_are_passed_on(benchmark_file, capsys):
+    path, _ = benchmark_file
+    runs = {}
+    for name, options in {
+        "default": [],
+        "narrow": ["--confidence", "0.8"],
+        "seed": ["--seed", "7"],
+        "none": ["--correction", "none"],
+        "bonf": ["--correction", "bonf"],
+    }.items():
+        assert main(_compare(path, "--format", "json", *options)) == 0
+        runs[name] = _strict_json(capsys.readouterr().out)
+
+    def column(run, part, key):
+        return np.array([row[key] for record in runs[run] for row in record[part]], dtype=float)
+
+    # the same seed draws the same resamples: the 80 % interval lies inside the 95 % one
+    assert (column("narrow", "groups", "ci_low") > column("default", "groups", "ci_low")).all()
+    assert (column("narrow", "groups", "ci_high") < column("default", "groups", "ci_high")).all()
+    assert (column("seed", "groups", "mean") == column("default", "groups", "mean")).all()
+    assert (column("seed", "groups", "ci_low") != column("default", "groups", "ci_low")).any()
+    none, bonf = column("none", "posthoc", "p_adj"), column("bonf", "posthoc", "p_adj")
+    assert bonf == pytest.approx(np.minimum(1, 3 * none))  # three dimensions
+
+
+def test_compare_with_every_group_suppressed_names_none(benchmark_file, capsys):
+    path, frame = benchmark_file
+    names = {str(v) for v in frame["sector"].dropna() if str(v).strip()}
+    assert main(_compare(path, "--min-n", "1000", "--format", "json")) == 0
+    out = capsys.readouterr().out
+    for record in _strict_json(out):
+        assert record["groups"] == [] and record["posthoc"] == []
+        assert record["welch"]["F"] is None and record["kruskal"]["H"] is None
+        total = record["suppressed"]["n"] + record["excluded_missing_group"]
+        assert total == _scored(frame, record["dimension"])
+    assert main(_compare(path, "--min-n", "1000")) == 0
+    table = capsys.readouterr().out
+    assert table.count("  no group shown\n") == 3
+    for text in (out, table):
+        assert not [name for name in names if name in text]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--by", "nosuch"], "by='nosuch': no such column"),
+        (["--by", "sector", "--confidence", "1.5"], "confidence=1.5: must be between 0 and 1"),
+        (["--by", "sector", "--confidence", "0"], "between 0 and 1"),
+    ],
+)
+def test_compare_user_errors_are_one_line_and_exit_2(benchmark_file, capsys, options, message):
+    path, _ = benchmark_file
+    assert main(["compare", str(path), *options]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("cxbench: error: ") and message in captured.err
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+
+
+def test_compare_statement_level(benchmark_file, capsys):
+    path, _ = benchmark_file
+    assert main(_compare(path, "--level", "item", "--format", "json")) == 0
+    records = _strict_json(capsys.readouterr().out)
+    assert [r["item"] for r in records] == INST.item_ids
+    assert all(SCRIPT in [g["group"] for g in r["groups"]] for r in records)
