@@ -241,6 +241,14 @@ def metric_correlations(
     -------
     DataFrame
         ``dimension``, ``n``, ``r``, ``ci_low``, ``ci_high``, ``p``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> table = metric_correlations(generate_benchmark(2023, n=200), load_instrument())
+    >>> table.dimension.tolist(), bool((table.ci_low < table.r).all())
+    (['measure', 'manage', 'master'], True)
     """
     if method not in ("spearman", "pearson"):
         raise ParameterError("method", method, "must be 'spearman' or 'pearson'")

@@ -459,7 +459,17 @@ def run_reports(
 
 
 def write_index(results: Sequence[ReportResult], edition: int, out_dir: Path) -> Path:
-    """``index.html``: every report of the edition, by language, failed ones marked."""
+    """``index.html``: every report of the edition, by language, failed ones marked.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> job = ReportJob("sector-x", "sector", "<b>X</b>", "ru", Path("n.ipynb"), {}, out)
+    >>> page = write_index([ReportResult(job, "ok", "t0", "t1", 1.0)], 2023, out).read_text()
+    >>> 'href="ru/sector-x.html"' in page, "&lt;b&gt;X&lt;/b&gt;" in page
+    (True, True)
+    """
     esc = html.escape
     out_dir = Path(out_dir)
     sections = []
@@ -570,7 +580,17 @@ def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
 
 
 def results_summary(results: Sequence[ReportResult]) -> str:
-    """One line per failed report and a count."""
+    """One line per failed report and a count.
+
+    Examples
+    --------
+    >>> job = ReportJob("sector-x", "sector", "X", "tr", Path("n.ipynb"), {}, Path("out"))
+    >>> ok = ReportResult(job, "ok", "t0", "t1", 1.0)
+    >>> failed = ReportResult(job, "failed", "t0", "t1", 1.0, error="ParameterError: x")
+    >>> print(results_summary([ok, failed]))
+    1 of 2 reports made
+      FAILED tr/sector-x: ParameterError: x
+    """
     failed = [r for r in results if r.status != "ok"]
     lines = [f"{len(results) - len(failed)} of {len(results)} reports made"]
     lines += [f"  FAILED {r.job.language}/{r.job.name}: {r.error}" for r in failed]

@@ -661,7 +661,17 @@ def nps_table(table: pd.DataFrame, *, language: str = "en", by: str | None = Non
 def correlation_table(
     table: pd.DataFrame, instrument: Instrument, *, language: str = "en"
 ) -> ReportTable:
-    """A metric's correlation with each dimension (:func:`cxbench.metrics.metric_correlations`)."""
+    """A metric's correlation with each dimension (:func:`cxbench.metrics.metric_correlations`).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> frame = pd.DataFrame({"dimension": ["measure"], "n": [310], "r": [0.415],
+    ...                       "ci_low": [0.318], "ci_high": [0.503], "p": [1e-14]})
+    >>> print(correlation_table(frame, load_instrument(), language="ru"))
+    Измерение   n ρ Спирмена   95 % ДИ       p
+    Измерение 310       0,42 0,32–0,50 < 0,001
+    """
     language = check_language(language)
     names = _dimension_names(instrument, language)
     out = pd.DataFrame(
@@ -689,7 +699,15 @@ def correlation_table(
 
 
 def reference_name(card: Scorecard, language: str = "en") -> str:
-    """What a scorecard compares with: the sector's name or "All participants"."""
+    """What a scorecard compares with: the sector's name or "All participants".
+
+    Examples
+    --------
+    >>> card = Scorecard("r1", "Energy", "benchmark", 310, 5, pd.DataFrame(), pd.DataFrame(),
+    ...                  pd.DataFrame())
+    >>> reference_name(card, "tr")
+    'Tüm katılımcılar'
+    """
     if card.reference == "sector" and card.group is not None:
         return card.group
     return translate("benchmark_all", check_language(language))
