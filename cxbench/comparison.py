@@ -636,11 +636,7 @@ class GroupComparison:
             suppressed somewhere (the message does not say which, so as not to
             reveal a small group).
         """
-        # a group hidden on any dimension (or statement) is not offered: its own
-        # answer distributions would show what the suppression hides
-        analyses = len(self.omnibus)
-        counts = self.groups.groupby("group", sort=False).size()
-        shown = [g for g in pd.unique(self.groups["group"]) if counts[g] == analyses]
+        shown = self.complete_groups
         unknown = [g for g in groups if g not in shown]
         if unknown:
             # the name asked for is not echoed: it may be a suppressed group's
@@ -658,6 +654,16 @@ class GroupComparison:
                 self.posthoc["a"].isin(wanted) | self.posthoc["b"].isin(wanted)
             ].reset_index(drop=True),
         )
+
+    @property
+    def complete_groups(self) -> list[str]:
+        """The groups shown on every dimension (or statement), in order.
+
+        Only these may be reported on their own (a focus section, a sector report):
+        a group hidden on any analysis would have its answers shown elsewhere.
+        """
+        counts = self.groups.groupby("group", sort=False).size()
+        return [str(g) for g, count in counts.items() if count == len(self.omnibus)]
 
     def with_overall(self) -> pd.DataFrame:
         """The shown groups followed by the whole benchmark (group ``"all"``)."""
@@ -777,6 +783,29 @@ def _tidy_scores(
     missing = _is_missing(scores[by])
     scores["group"] = scores[by].astype(object).map(str).where(~missing, None)
     return scores.dropna(subset=["score"]).reset_index(drop=True), keys
+
+
+def _scores_by(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str | None,
+    level: str,
+    method: Method,
+    min_answered: int | None,
+    id_column: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Scored respondents with a known ``group``; without ``by``, one group ``"all"``."""
+    frame = data if by is not None else data.assign(_all="all")
+    scores, keys = _tidy_scores(
+        frame,
+        instrument,
+        by or "_all",
+        level=level,
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+    )
+    return scores.dropna(subset=["group"]).reset_index(drop=True), keys
 
 
 def _order_groups(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:
@@ -1014,6 +1043,7 @@ def edition_difference(
     instrument: Instrument,
     *,
     by: str | None = None,
+    level: str = "dimension",
     min_n: int = 5,
     confidence: float = 0.95,
     correction: str = "holm",
@@ -1021,7 +1051,7 @@ def edition_difference(
     min_answered: int | None = None,
     id_column: str = "respondent_id",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The change of each dimension score from one edition to the next.
+    """The change of each dimension (or statement) score from one edition to the next.
 
     Welch's t-test between the two editions' respondents, overall or per group, with
     the interval of the difference and p-values corrected over every row together.
@@ -1034,6 +1064,8 @@ def edition_difference(
         Validated wide answers of the two editions.
     by : str, optional
         Grouping column; without it the whole benchmark (group ``"all"``).
+    level : {"dimension", "item"}
+        Compare dimension scores, or each statement's scores (an ``item`` column).
     min_n : int
         A group with fewer scored respondents in either edition is suppressed, with
         complementary suppression in each edition (:func:`suppress_small_groups`).
@@ -1041,11 +1073,11 @@ def edition_difference(
     Returns
     -------
     shown : DataFrame
-        ``dimension``, ``group``, ``n_previous``, ``mean_previous``, ``n_current``,
+        ``dimension`` [, ``item``], ``group``, ``n_previous``, ``mean_previous``, ``n_current``,
         ``mean_current``, ``diff`` (current − previous), ``ci_low``, ``ci_high``,
         ``t``, ``df``, ``p``, ``p_adj``.
     suppressed : DataFrame
-        ``dimension``, ``groups``, ``n`` (respondents of both editions).
+        ``dimension`` [, ``item``], ``groups``, ``n`` (respondents of both editions).
 
     Examples
     --------
@@ -1060,56 +1092,35 @@ def edition_difference(
     min_n = _check_min_n(min_n)
     confidence = _check_confidence(confidence)
     correction = _check_correction(correction)
-    tidy = []
-    for frame in (previous, current):
-        if by is None:
-            frame = frame.assign(_all="all")
-        scores, _ = _tidy_scores(
-            frame,
-            instrument,
-            by or "_all",
-            level="dimension",
-            method=method,
-            min_answered=min_answered,
-            id_column=id_column,
-        )
-        tidy.append(scores.dropna(subset=["group"]))
-    before, after = tidy
+    (before, keys), (after, _) = (
+        _scores_by(frame, instrument, by, level, method, min_answered, id_column)
+        for frame in (previous, current)
+    )
+    ident = [*keys, "group"]
     # what may be shown: groups shown in each edition on its own, complementary
     # suppression included (the editions' overall figures are public too)
     visible = []
     for scores in (before, after):
-        counts = scores.groupby(["dimension", "group"], sort=False).size().rename("n")
-        shown_counts, _ = suppress_small_groups(counts.reset_index(), min_n)
-        visible.append(set(zip(shown_counts["dimension"], shown_counts["group"], strict=True)))
+        counts = scores.groupby(ident, sort=False).size().rename("n").reset_index()
+        shown_counts, _ = suppress_small_groups(counts, min_n, keys=keys)
+        visible.append(set(map(tuple, shown_counts[ident].to_numpy().tolist())))
     allowed = visible[0] & visible[1]
+    values_after = {k: g["score"].to_numpy(float) for k, g in after.groupby(ident, sort=False)}
+    values_before = {k: g["score"].to_numpy(float) for k, g in before.groupby(ident, sort=False)}
     records, hidden = [], []
-    for dim in instrument.dimension_ids:
-        a_dim = after[after["dimension"] == dim]
-        b_dim = before[before["dimension"] == dim]
-        names = sorted(set(a_dim["group"]) | set(b_dim["group"]), key=_natural_key)
-        for name in names:
-            a = a_dim.loc[a_dim["group"] == name, "score"].to_numpy()
-            b = b_dim.loc[b_dim["group"] == name, "score"].to_numpy()
-            if (dim, name) not in allowed:
-                hidden.append((dim, len(a) + len(b)))
-                continue
-            records.append(
-                (
-                    dim,
-                    name,
-                    len(b),
-                    b.mean(),
-                    len(a),
-                    a.mean(),
-                    *_welch_difference(a, b, confidence),
-                )
-            )
+    for key in set(values_after) | set(values_before):
+        a = values_after.get(key, np.empty(0))
+        b = values_before.get(key, np.empty(0))
+        if key not in allowed:
+            hidden.append((*key[:-1], len(a) + len(b)))
+            continue
+        records.append(
+            (*key, len(b), b.mean(), len(a), a.mean(), *_welch_difference(a, b, confidence))
+        )
     shown = pd.DataFrame.from_records(
         records,
         columns=[
-            "dimension",
-            "group",
+            *ident,
             "n_previous",
             "mean_previous",
             "n_current",
@@ -1122,12 +1133,13 @@ def edition_difference(
             "p",
         ],
     )
-    hidden_frame = pd.DataFrame.from_records(hidden, columns=["dimension", "n"])
+    shown = _sort(shown, instrument, ident)
+    analyses = _sort(pd.concat([before[keys], after[keys]]).drop_duplicates(), instrument, keys)
+    hidden_frame = pd.DataFrame.from_records(hidden, columns=[*keys, "n"])
     suppressed = (
-        pd.DataFrame({"dimension": instrument.dimension_ids})
-        .merge(
-            hidden_frame.groupby("dimension").agg(groups=("n", "size"), n=("n", "sum")),
-            on="dimension",
+        analyses.merge(
+            hidden_frame.groupby(keys).agg(groups=("n", "size"), n=("n", "sum")).reset_index(),
+            on=keys,
             how="left",
         )
         .fillna({"groups": 0, "n": 0})

@@ -22,8 +22,8 @@ from .comparison import (
     DEFAULT_SEED,
     _check_confidence,
     _check_correction,
-    _tidy_scores,
-    _welch_difference,
+    _scores_by,
+    edition_difference,
     group_statistics,
     suppress_small_groups,
 )
@@ -32,28 +32,6 @@ from .instrument import Instrument
 from .scoring import Method, _sort
 
 __all__ = ["edition_trend", "paired_change"]
-
-
-def _scores(
-    data: pd.DataFrame,
-    instrument: Instrument,
-    by: str | None,
-    level: str,
-    method: Method,
-    min_answered: int | None,
-    id_column: str,
-) -> tuple[pd.DataFrame, list[str]]:
-    frame = data if by is not None else data.assign(_all="all")
-    scores, keys = _tidy_scores(
-        frame,
-        instrument,
-        by or "_all",
-        level=level,
-        method=method,
-        min_answered=min_answered,
-        id_column=id_column,
-    )
-    return scores.dropna(subset=["group"]), keys
 
 
 def edition_trend(
@@ -114,53 +92,41 @@ def edition_trend(
     if len(editions) < 1:
         raise ParameterError("editions", "", "at least one edition is needed")
     years = sorted(editions)
-    scores, stats_frames = {}, []
+    stats_frames = []
     for year in years:
-        tidy, keys = _scores(editions[year], instrument, by, level, method, min_answered, id_column)
-        scores[year] = tidy
+        tidy, keys = _scores_by(
+            editions[year], instrument, by, level, method, min_answered, id_column
+        )
         table = group_statistics(
             tidy, keys=keys, confidence=confidence, n_resamples=n_resamples, seed=seed
         )
         shown, _ = suppress_small_groups(table, min_n, keys=keys)
         stats_frames.append(shown.assign(edition=year))
     trend = pd.concat(stats_frames, ignore_index=True)
-    changes = []
-    for before, after in itertools.pairwise(years):
-        shown_before = trend[trend["edition"] == before]
-        shown_after = trend[trend["edition"] == after]
-        both = shown_after.merge(shown_before[[*keys, "group"]], on=[*keys, "group"])
-        for row in both.itertuples(index=False):
-            ident = {k: getattr(row, k) for k in keys}
-
-            def values(frame: pd.DataFrame, ident: dict = ident, group: str = row.group):
-                mask = frame["group"] == group
-                for k, v in ident.items():
-                    mask &= frame[k] == v
-                return frame.loc[mask, "score"].to_numpy(dtype=float)
-
-            diff, low, high, _, _, p = _welch_difference(
-                values(scores[after]), values(scores[before]), confidence
-            )
-            changes.append(
-                ident
-                | {
-                    "group": row.group,
-                    "edition": after,
-                    "change": diff,
-                    "change_ci_low": low,
-                    "change_ci_high": high,
-                    "p": p,
-                }
-            )
-    change_frame = pd.DataFrame.from_records(
-        changes,
-        columns=[*keys, "group", "edition", "change", "change_ci_low", "change_ci_high", "p"],
+    changes = [
+        edition_difference(
+            editions[after],
+            editions[before],
+            instrument,
+            by=by,
+            level=level,
+            min_n=min_n,
+            confidence=confidence,
+            correction="none",  # corrected below, over the changes of every edition
+            method=method,
+            min_answered=min_answered,
+            id_column=id_column,
+        )[0].assign(edition=after)
+        for before, after in itertools.pairwise(years)
+    ]
+    columns = [*keys, "group", "edition", "diff", "ci_low", "ci_high", "p"]
+    change_frame = (
+        pd.concat(changes, ignore_index=True)[columns] if changes else pd.DataFrame(columns=columns)
+    ).rename(columns={"diff": "change", "ci_low": "change_ci_low", "ci_high": "change_ci_high"})
+    p = change_frame["p"].to_numpy(dtype=float)
+    change_frame["p_adj"] = (
+        p if correction == "none" or not len(p) else pg.multicomp(p, method=correction)[1]
     )
-    if len(change_frame):
-        p = change_frame["p"].to_numpy(dtype=float)
-        change_frame["p_adj"] = p if correction == "none" else pg.multicomp(p, method=correction)[1]
-    else:
-        change_frame["p_adj"] = []
     out = trend.merge(change_frame, on=[*keys, "group", "edition"], how="left")
     out = out[
         [
@@ -224,7 +190,9 @@ def paired_change(
     for frame in (previous, current):
         if id_column not in frame.columns:
             raise ParameterError("id_column", id_column, "not in the data")
-        scores, _ = _scores(frame, instrument, None, "dimension", method, min_answered, id_column)
+        scores, _ = _scores_by(
+            frame, instrument, None, "dimension", method, min_answered, id_column
+        )
         tidy.append(scores[[id_column, "dimension", "score"]])
     both = tidy[0].merge(tidy[1], on=[id_column, "dimension"], suffixes=("_previous", "_current"))
     records = []
