@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparison import suppress_small_groups
+from .comparison import _is_missing, suppress_small_groups
 from .errors import ParameterError
 from .instrument import Instrument
 from .scoring import MISSING_GROUP, _natural_key, respondent_scores
@@ -66,9 +66,8 @@ def _groups(data: pd.DataFrame, by: str | None) -> pd.Series:
         return pd.Series("all", index=data.index, dtype=object)
     if by not in data.columns:
         raise ParameterError("by", by, "no such column")
-    keys = data[by].astype(object)
-    text = keys.where(keys.notna(), "").map(str).str.strip()
-    return text.where(text != "", MISSING_GROUP)
+    text = data[by].astype(object).map(str).str.strip()
+    return text.where(~_is_missing(data[by]), MISSING_GROUP)
 
 
 def _per_group(

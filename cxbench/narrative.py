@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from scipy import stats
 
 from .commentary import Commentary
 from .comparison import GroupComparison
-from .errors import ParameterError
 from .i18n import check_language, format_number, translate
 from .instrument import Instrument
 from .loading import dataset_note
+from .metrics import csat
 
 __all__ = [
     "ReportText",
@@ -356,11 +355,11 @@ def finding_success(
     data: pd.DataFrame,
     column: str = "success",
     *,
-    threshold: int = 4,
     language: str = "en",
     confidence: float = 0.95,
 ) -> str:
-    """The share answering ``threshold`` or more on a success question, with its Wilson CI.
+    """The share answering 4 or 5 on a 1–5 success question, with its Wilson CI
+    (:func:`cxbench.metrics.csat`: the same top-2-box figure).
 
     Examples
     --------
@@ -369,21 +368,15 @@ def finding_success(
     '75.0 % of the organisations say ... (95 % CI 30.1–95.4 %, n = 4).'
     """
     language = check_language(language)
-    if column not in data.columns:
-        raise ParameterError("column", column, "not in the data")
-    values = pd.to_numeric(data[column], errors="coerce").dropna()
-    if values.empty:
-        raise ParameterError("column", column, "has no numeric answers")
-    hits = int((values >= threshold).sum())
-    ci = stats.binomtest(hits, len(values)).proportion_ci(confidence, method="wilson")
+    row = csat(data, column, confidence=confidence, min_n=1).iloc[0]
     return translate(
         "finding_success",
         language,
-        share=format_number(100 * hits / len(values), language),
+        share=format_number(row["top_box"], language),
         level=format_number(confidence * 100, language, 0),
-        low=format_number(100 * ci.low, language),
-        high=format_number(100 * ci.high, language),
-        n=format_number(len(values), language, 0),
+        low=format_number(row["ci_low"], language),
+        high=format_number(row["ci_high"], language),
+        n=format_number(row["n"], language, 0),
     )
 
 

@@ -171,11 +171,7 @@ def plan_reports(
     if responses.accepted == 0:
         raise ParameterError("data", str(inputs.path), "no row passed validation")
     comparison = compare_groups(responses.data, inst, sector_column, min_n=min_n, n_resamples=99)
-    available = [
-        g
-        for g in dict.fromkeys(comparison.groups["group"])
-        if (comparison.groups["group"] == g).sum() == len(comparison.omnibus)
-    ]
+    available = comparison.complete_groups
     if sectors is None:
         chosen = available
     else:
