@@ -246,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--pdf", action="store_true", help="also write PDF (WeasyPrint)")
     report.add_argument(
+        "--no-kernel-reuse",
+        action="store_true",
+        help="start a new kernel for every report instead of one per worker, reused "
+        "(slower; for checking that reports do not depend on each other)",
+    )
+    report.add_argument(
         "--commentary", help="commentary folder holding <edition>/ (default: <data>/commentary)"
     )
     report.add_argument(
@@ -593,7 +599,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     )
     results = []
     if jobs:
-        results = run_reports(jobs, n_jobs=args.jobs, pdf=args.pdf, progress=not args.no_progress)
+        results = run_reports(
+            jobs,
+            n_jobs=args.jobs,
+            pdf=args.pdf,
+            progress=not args.no_progress,
+            reuse_kernels=not args.no_kernel_reuse,
+        )
         out_dir = jobs[0].out_dir
         write_index(results, edition, out_dir)
         write_manifest(

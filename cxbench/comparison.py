@@ -17,7 +17,10 @@ before any figure leaves the package.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -50,6 +53,9 @@ __all__ = [
 CORRECTIONS: tuple[str, ...] = ("holm", "bonf", "none")
 DEFAULT_SEED = 2023
 DEFAULT_RESAMPLES = 9999
+#: How many recent :func:`compare_groups` results a process keeps (see its Notes).
+CACHE_SIZE = 8
+_COMPARISONS: OrderedDict[str, GroupComparison] = OrderedDict()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -861,6 +867,13 @@ def compare_groups(
     Per analysis: overall n = Σ shown groups' n + suppressed n + respondents without a
     group value (``tests/test_comparison.py`` checks that the counts reconcile).
 
+    A process remembers its last :data:`CACHE_SIZE` results, keyed on the content of
+    the columns read (respondent id, ``by`` and the items) and on every argument, and
+    hands out a deep copy: the report set compares the same edition in every one of
+    its reports, and each worker's kernel then computes it once. Changed data or
+    arguments give a different key; the bootstrap is seeded, so a result computed
+    again is identical.
+
     Examples
     --------
     >>> from cxbench.synthetic import generate_benchmark
@@ -875,6 +888,45 @@ def compare_groups(
     min_n = _check_min_n(min_n)
     confidence = _check_confidence(confidence)
     correction = _check_correction(correction)
+    settings = (by, level, min_n, confidence, correction, method, min_answered, id_column)
+    key = _fingerprint(
+        data, [id_column, by, *instrument.item_ids], instrument, settings, n_resamples, seed
+    )
+    if key not in _COMPARISONS:
+        _COMPARISONS[key] = _compare_groups(
+            data, instrument, *settings, n_resamples=n_resamples, seed=seed
+        )
+        while len(_COMPARISONS) > CACHE_SIZE:
+            _COMPARISONS.popitem(last=False)
+    _COMPARISONS.move_to_end(key)
+    return copy.deepcopy(_COMPARISONS[key])
+
+
+def _fingerprint(data: pd.DataFrame, columns: Sequence[str], *settings: Any) -> str:
+    """A digest of the values of ``columns`` (those present) and of ``settings``."""
+    present = [column for column in dict.fromkeys(columns) if column in data.columns]
+    digest = hashlib.sha256(repr((present, len(data), settings)).encode())
+    if present:
+        rows = pd.util.hash_pandas_object(data[present], index=False)
+        digest.update(rows.to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _compare_groups(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str,
+    level: Literal["dimension", "item"],
+    min_n: int,
+    confidence: float,
+    correction: str,
+    method: Method,
+    min_answered: int | None,
+    id_column: str,
+    *,
+    n_resamples: int,
+    seed: int,
+) -> GroupComparison:
     scores, keys = _tidy_scores(
         data,
         instrument,

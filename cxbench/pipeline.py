@@ -3,11 +3,13 @@
 :func:`plan_reports` turns the request (edition, languages, sectors) into one
 :class:`ReportJob` per report and checks every parameter *before* anything runs;
 :func:`run_reports` executes the notebooks with papermill in parallel worker processes,
-exports each to self-contained HTML without code (images embedded, ``<html lang>``
-set), optionally to PDF (WeasyPrint, offline), and replaces a failed report by an error
-page naming the failing cell. :func:`write_index` and :func:`write_manifest` describe
-the set: links to every report, and for audit the parameters of each run, the sha256 of
-every input, the package version, times and status.
+each of which starts one kernel and reuses it, reset between notebooks
+(:class:`WarmKernel`), exports each to self-contained HTML without code (images
+embedded, ``<html lang>`` set), optionally to PDF (WeasyPrint, offline), and replaces a
+failed report by an error page naming the failing cell. :func:`write_index` and
+:func:`write_manifest` describe the set: links to every report, and for audit the
+parameters of each run, the sha256 of every input, the package version, times and
+status.
 
 Layout: ``<out>/<edition>/<language>/<name>.html`` (and ``.ipynb``, the executed
 notebook, and ``.pdf``), ``<out>/<edition>/index.html``, ``<out>/<edition>/manifest.json``.
@@ -22,6 +24,7 @@ import json
 import os
 import re
 import sys
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -36,6 +39,7 @@ from .i18n import LANGUAGES, check_language, translate
 __all__ = [
     "ReportJob",
     "ReportResult",
+    "WarmKernel",
     "export_html",
     "plan_reports",
     "plan_scorecards",
@@ -93,6 +97,7 @@ class ReportResult:
     error: str = ""
     failing_cell: str = ""
     outputs: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def slug(text: str) -> str:
@@ -387,30 +392,230 @@ def _kernel_log(path: Path) -> Iterator[None]:
             os.close(saved)
 
 
-def run_report(job: ReportJob, pdf: bool = False) -> ReportResult:
-    """Execute one job's notebook and publish it (runs in a worker process)."""
+class WarmKernel:
+    """A Jupyter kernel started once and reused for notebook after notebook.
+
+    Starting a kernel and importing pandas, scipy, pingouin, matplotlib and cxbench
+    costs about 2.5 s; a report's own cells take less. Each worker process of
+    :func:`run_reports` therefore keeps one kernel and, before every notebook, brings
+    it back to the state of a fresh one (:meth:`prepare`): the user namespace, the
+    output history and the execution counter are reset (``%reset``), the working
+    directory is set, and the warning filters and matplotlib settings are restored to
+    what they were when the kernel had just imported cxbench. Imported modules stay
+    loaded: that is the saving. ``tests/test_pipeline.py`` checks that a report made in
+    a kernel that has already run others is byte-identical to one made in a fresh
+    kernel.
+
+    Parameters
+    ----------
+    kernel_name : str
+        The Jupyter kernel (``python3``).
+    log : Path
+        Where the kernel's own standard error goes (start-up warnings).
+    """
+
+    def __init__(self, kernel_name: str, log: Path) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._run = run_sync
+        self.kernel_name = kernel_name
+        log.parent.mkdir(parents=True, exist_ok=True)
+        self._log = log.open("ab")
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+        self._run(self.km.start_kernel)(
+            extra_arguments=["--HistoryManager.hist_file=:memory:"],
+            stderr=self._log,
+        )
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        try:
+            self._run(self.kc.wait_for_ready)(timeout=60)
+        except Exception:
+            self.shutdown()
+            raise
+        self.kc.allow_stdin = False
+        self._execute(_KERNEL_SETUP)
+
+    def _execute(self, code: str) -> None:
+        reply = self._run(self.kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None
+        )
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise RuntimeError(
+                f"kernel preparation failed: {content.get('ename')}: {content.get('evalue')}"
+            )
+
+    def is_alive(self) -> bool:
+        """Whether the kernel process is still running."""
+        return bool(self._run(self.km.is_alive)())
+
+    def prepare(self, cwd: Path) -> None:
+        """Bring the kernel back to a fresh kernel's state, working in ``cwd``."""
+        self._execute(_KERNEL_RESET.format(cwd=str(cwd)))
+
+    def shutdown(self) -> None:
+        """Stop the kernel and close its channels."""
+        with contextlib.suppress(Exception):
+            self.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            self._run(self.km.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            self._run(self.km.cleanup_resources)()
+        self._log.close()
+
+
+# Run once in a new kernel: import what every report imports, and remember the
+# state a fresh kernel has after those imports (names kept out of the user namespace).
+_KERNEL_SETUP = """\
+def _cxbench_setup():
+    import sys, warnings
+    import matplotlib
+    import cxbench
+    state = type(sys)("_cxbench_kernel_state")
+    state.filters = list(warnings.filters)
+    state.rc = dict(matplotlib.rcParams)
+    sys.modules["_cxbench_kernel_state"] = state
+_cxbench_setup()
+del _cxbench_setup
+"""
+
+# Run before every notebook in a reused kernel.
+_KERNEL_RESET = """\
+def _cxbench_reset(cwd):
+    import os, sys, warnings
+    import matplotlib
+    state = sys.modules["_cxbench_kernel_state"]
+    get_ipython().reset(new_session=True)
+    os.chdir(cwd)
+    warnings.filters[:] = state.filters
+    warnings._filters_mutated()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        matplotlib.rcParams.clear()
+        matplotlib.rcParams.update(state.rc)
+_cxbench_reset({cwd!r})  # the reset also removes _cxbench_reset itself
+"""
+
+_WORKER_KERNEL: WarmKernel | None = None
+
+
+def _shutdown_worker_kernel() -> None:
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is not None:
+        _WORKER_KERNEL.shutdown()
+        _WORKER_KERNEL = None
+
+
+def _worker_kernel(job: ReportJob) -> WarmKernel:
+    """This process's kernel, started on first use (or again if it has died)."""
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is not None and not _WORKER_KERNEL.is_alive():
+        _shutdown_worker_kernel()
+    if _WORKER_KERNEL is None:
+        from multiprocessing import util
+
+        _WORKER_KERNEL = WarmKernel(_KERNEL, job.out_dir / "kernel.log")
+        # worker processes leave through os._exit, which skips atexit
+        util.Finalize(None, _shutdown_worker_kernel, exitpriority=10)
+    return _WORKER_KERNEL
+
+
+def _register_warm_engine() -> str:
+    """Register (once) the papermill engine that runs a notebook in a given kernel."""
+    import logging
+
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            *,
+            kernel: WarmKernel,
+            log_output=False,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            client = PapermillNotebookClient(
+                nb_man,
+                km=kernel.km,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                startup_timeout=start_timeout,
+                timeout=execution_timeout,
+            )
+            client.kc = kernel.kc  # not owned: nbclient neither starts nor stops it
+            return client.execute()
+
+    papermill_engines.register("cxbench-warm", WarmKernelEngine)
+    return "cxbench-warm"
+
+
+def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False) -> ReportResult:
+    """Execute one job's notebook and publish it.
+
+    Parameters
+    ----------
+    job : ReportJob
+    pdf : bool
+        Also write a PDF (WeasyPrint).
+    reuse_kernel : bool
+        Run in this process's :class:`WarmKernel` (started on first use) instead of a
+        new kernel; :func:`run_reports` does this in each worker.
+
+    Returns
+    -------
+    ReportResult
+        With ``timings``: seconds spent starting a kernel, preparing a reused one,
+        executing the notebook and exporting it.
+    """
     import papermill as pm
 
     started, clock = _now(), datetime.now(UTC)
+    timings: dict[str, float] = {"kernel_start": 0.0, "kernel_reset": 0.0}
     job.executed.parent.mkdir(parents=True, exist_ok=True)
     error, cell = "", ""
     with _kernel_log(job.log):
         try:
-            pm.execute_notebook(
-                str(job.notebook),
-                str(job.executed),
-                parameters=job.parameters,
-                kernel_name=_KERNEL,
-                cwd=str(job.notebook.parent),
-                progress_bar=False,
-                log_output=False,
-            )
+            options: dict[str, Any] = {}
+            if reuse_kernel:
+                tick = time.perf_counter()
+                fresh = _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive()
+                kernel = _worker_kernel(job)
+                timings["kernel_start" if fresh else "kernel_reset"] = time.perf_counter() - tick
+                tick = time.perf_counter()
+                kernel.prepare(job.notebook.parent)
+                timings["kernel_reset"] += time.perf_counter() - tick
+                options = {"engine_name": _register_warm_engine(), "kernel": kernel}
+            else:
+                options = {"cwd": str(job.notebook.parent)}
+            tick = time.perf_counter()
+            try:
+                pm.execute_notebook(
+                    str(job.notebook),
+                    str(job.executed),
+                    parameters=job.parameters,
+                    kernel_name=_KERNEL,
+                    progress_bar=False,
+                    log_output=False,
+                    **options,
+                )
+            finally:
+                timings["execute"] = time.perf_counter() - tick
         except pm.PapermillExecutionError as exc:
             error = _strip_ansi(f"{exc.ename}: {exc.evalue}")
             cell = exc.source
         except Exception as exc:  # a kernel that died, a notebook that cannot be read
             error = _strip_ansi(f"{type(exc).__name__}: {exc}")
     outputs = [str(job.executed), str(job.log)]
+    tick = time.perf_counter()
     if error:
         job.html.write_text(_error_page(job, error, cell), encoding="utf-8")
     else:
@@ -420,10 +625,19 @@ def run_report(job: ReportJob, pdf: bool = False) -> ReportResult:
 
             HTML(filename=str(job.html)).write_pdf(str(job.pdf))
             outputs.append(str(job.pdf))
+    timings["export"] = time.perf_counter() - tick
     outputs.append(str(job.html))
     seconds = (datetime.now(UTC) - clock).total_seconds()
     return ReportResult(
-        job, "failed" if error else "ok", started, _now(), round(seconds, 2), error, cell, outputs
+        job,
+        "failed" if error else "ok",
+        started,
+        _now(),
+        round(seconds, 2),
+        error,
+        cell,
+        outputs,
+        {key: round(value, 3) for key, value in timings.items()},
     )
 
 
@@ -434,15 +648,23 @@ def run_reports(
     pdf: bool = False,
     progress: bool = True,
     on_result: Callable[[ReportResult], None] | None = None,
+    reuse_kernels: bool = True,
 ) -> list[ReportResult]:
     """Run every job, ``n_jobs`` at a time (default: the number of cores), with a
-    progress bar; a failing report does not stop the others. Results in job order."""
+    progress bar; a failing report does not stop the others. Results in job order.
+
+    Each worker process starts one kernel and reuses it for every report it makes
+    (see :class:`WarmKernel`); ``reuse_kernels=False`` starts a new kernel per report.
+    """
     from tqdm import tqdm
 
     n_jobs = n_jobs or os.cpu_count() or 1
     results: dict[int, ReportResult] = {}
     with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        futures = {pool.submit(run_report, job, pdf): i for i, job in enumerate(jobs)}
+        futures = {
+            pool.submit(run_report, job, pdf, reuse_kernel=reuse_kernels): i
+            for i, job in enumerate(jobs)
+        }
         bar = tqdm(total=len(jobs), unit="report", disable=not progress, desc="reports")
         for future in as_completed(futures):
             result = future.result()
@@ -545,6 +767,7 @@ def write_manifest(
                 "started": r.started,
                 "finished": r.finished,
                 "seconds": r.seconds,
+                "timings": r.timings,
                 "outputs": [Path(o).relative_to(out_dir).as_posix() for o in r.outputs],
                 "error": r.error,
             }

@@ -817,3 +817,41 @@ def test_subset_refuses_a_group_hidden_on_one_dimension_only():
     with pytest.raises(ParameterError) as info:
         result.subset(["Six"])
     assert "Six" not in str(info.value)
+
+
+def test_a_repeated_comparison_is_remembered_and_handed_out_as_a_copy(data, monkeypatch):
+    from cxbench import comparison
+
+    calls = []
+    real = comparison._compare_groups
+    monkeypatch.setattr(comparison, "_COMPARISONS", type(comparison._COMPARISONS)())
+    monkeypatch.setattr(
+        comparison, "_compare_groups", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    first = compare_groups(data, INST, "sector", n_resamples=RESAMPLES)
+    first.groups.loc[:, "mean"] = -1.0  # a caller altering its result
+    second = compare_groups(data.copy(), INST, "sector", n_resamples=RESAMPLES)
+    assert len(calls) == 1
+    assert (second.groups["mean"] > 0).all()
+    fresh = real(
+        data,
+        INST,
+        "sector",
+        "dimension",
+        5,
+        0.95,
+        "holm",
+        "sum_max",
+        None,
+        "respondent_id",
+        n_resamples=RESAMPLES,
+        seed=2023,
+    )
+    pd.testing.assert_frame_equal(second.groups, fresh.groups)
+    pd.testing.assert_frame_equal(second.posthoc, fresh.posthoc)
+
+    changed = data.copy()
+    changed.loc[100, "measure_1"] = 1 if changed.loc[100, "measure_1"] != 1 else 2
+    compare_groups(changed, INST, "sector", n_resamples=RESAMPLES)
+    compare_groups(data, INST, "sector", n_resamples=RESAMPLES, min_n=6)
+    assert len(calls) == 3  # other answers, other settings: computed again
