@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 KERNEL := $(VENV)/share/jupyter/kernels/python3/kernel.json
 
-.PHONY: install report test lint format clean browser
+.PHONY: install report test lint format clean browser benchmark
 
 install: $(STAMP)
 
@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/cxbench report --data data --out reports
+
+# the performance benchmark (about 45 minutes): tables to benchmarks/results/ and README.md
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py --readme
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,0 +1,662 @@
+"""cxbench benchmark: the report set, scoring at scale and the bootstrap, each against
+the baseline a user would otherwise write, measured side by side in one run.
+
+Usage (from the repository, in its environment; ``make benchmark`` does this)::
+
+    python benchmarks/run.py                 # everything, 3 runs of each measurement
+    python benchmarks/run.py --only bootstrap --repeat 5
+    python benchmarks/run.py --quick         # a smoke run: small sizes, 1 run each
+
+It writes ``benchmarks/results/results.json`` (every run's figures) and
+``benchmarks/results/results.md`` (the tables), and with ``--readme`` puts the tables
+in ``README.md`` between its ``benchmark`` markers.
+
+Every figure is the median of ``--repeat`` runs; the runs of the things compared are
+interleaved (baseline, cxbench, baseline, cxbench, ...) so that a slow spell of the
+machine falls on both, and every speed claim is a ratio of two medians of this run.
+
+1. Report set: ``cxbench report`` (one kernel per worker, reused) against a shell loop
+   that calls the ``papermill`` CLI and then ``jupyter nbconvert --to html --no-input``
+   for every report in turn, and against ``cxbench report --no-kernel-reuse`` (the
+   pipeline as it was: a new kernel per report). The loop is written to
+   ``benchmarks/results/baseline_loop.sh``. Also: time against the number of sectors
+   (linear fit: the marginal seconds per report), and where the seconds go in each
+   mode (from the manifest's timings and papermill's per-cell durations).
+2. Scoring: ``benchmarks/scoring.py`` cases, each in its own process (peak memory is
+   that process's maximum resident set): ``stream`` (:func:`cxbench.score_parquet`),
+   ``memory`` (``pd.read_parquet`` + :func:`cxbench.dimension_scores`) and ``apply``
+   (``pd.read_parquet`` + ``DataFrame.apply`` per row), on generated Parquet files.
+3. Bootstrap: BCa intervals for 12 sectors × 3 dimensions, 10,000 resamples, with
+   :func:`cxbench.comparison.group_statistics`, against ``pingouin.compute_bootci``
+   group by group and a hand-written resampling loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+BIN = Path(sys.executable).parent
+SCORING = ROOT / "benchmarks" / "scoring.py"
+MARKERS = ("<!-- benchmark:start -->", "<!-- benchmark:end -->")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def median(values: Sequence[float]) -> float:
+    """The median of the runs.
+
+    Examples
+    --------
+    >>> median([3.0, 1.0, 2.0])
+    2.0
+    """
+    return float(statistics.median(values))
+
+
+def timed(command: Sequence[str], *, log: Path, cwd: Path = ROOT) -> float:
+    """Wall seconds of ``command``; its output goes to ``log``; a failure stops the run."""
+    start = time.perf_counter()
+    with log.open("ab") as out:
+        done = subprocess.run(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"benchmark: {shlex.join(command)} failed ({done.returncode}); see {log}")
+    return seconds
+
+
+def interleaved(runs: dict[str, Callable[[int], float]], repeat: int) -> dict[str, list[float]]:
+    """Run each measurement ``repeat`` times, taking turns; seconds of every run."""
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    for i in range(repeat):
+        for name, run in runs.items():
+            seconds[name].append(run(i))
+            print(f"  {name}, run {i + 1}: {seconds[name][-1]:.1f} s", flush=True)
+    return seconds
+
+
+def linear_fit(x: Sequence[float], y: Sequence[float]) -> dict[str, float]:
+    """Least-squares line ``y = intercept + slope·x`` and its R².
+
+    Examples
+    --------
+    >>> fit = linear_fit([1, 2, 3], [3.0, 5.0, 7.0])
+    >>> round(fit["slope"], 6), round(fit["intercept"], 6), round(fit["r2"], 6)
+    (2.0, 1.0, 1.0)
+    """
+    from scipy.stats import linregress
+
+    fit = linregress(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    return {
+        "slope": float(fit.slope),
+        "intercept": float(fit.intercept),
+        "r2": float(fit.rvalue**2),
+    }
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A GitHub Markdown table.
+
+    Examples
+    --------
+    >>> print(markdown_table(["a", "b"], [[1, "x"]]))
+    | a | b |
+    |---|---|
+    | 1 | x |
+    """
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------- report set
+
+
+def report_jobs(data: Path, edition: int, sectors: Sequence[str] | None, out: Path) -> list:
+    from cxbench.pipeline import plan_reports
+
+    return plan_reports(data=data, edition=edition, sectors=sectors, out=out)
+
+
+def baseline_loop(jobs: Sequence, out: Path) -> str:
+    """The shell loop a user would write: papermill, then nbconvert, report by report."""
+    lines = [
+        "#!/usr/bin/env bash",
+        "# The hand-written baseline: every report through the papermill CLI, then",
+        "# nbconvert to HTML without code, one after the other.",
+        "set -euo pipefail",
+        f'OUT="${{1:-{out}}}"',
+        f"cd {shlex.quote(str(ROOT / 'notebooks'))}",
+    ]
+    for job in jobs:
+        target = f'"$OUT/{job.language}/{job.name}.ipynb"'
+        parameters = yaml.safe_dump(
+            job.parameters, allow_unicode=True, default_flow_style=True, width=1 << 20
+        )
+        lines += [
+            f'mkdir -p "$OUT/{job.language}"',
+            f"papermill {shlex.quote(job.notebook.name)} {target} "
+            f"-y {shlex.quote(parameters.strip())}",
+            f"jupyter nbconvert --to html --no-input {target}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def report_profile(out_dir: Path) -> dict[str, float]:
+    """Where a report set's seconds went, summed over its reports (worker seconds).
+
+    From the manifest's per-report timings and papermill's per-cell durations in the
+    executed notebooks: the set-up cell (imports, data, statistics), the chart cells
+    (tagged ``nbval-ignore-output``), the other cells, papermill's time outside the
+    cells (with a new kernel per report this includes starting it), kernel start and
+    reset (reused kernels), and the HTML export.
+    """
+    manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    phases = dict.fromkeys(
+        [
+            "kernel start (reused kernels)",
+            "kernel reset between notebooks",
+            "papermill outside cells (new kernels: incl. start-up)",
+            "set-up cell: imports, data, statistics",
+            "table and text cells",
+            "chart cells",
+            "HTML export",
+        ],
+        0.0,
+    )
+    for report in manifest["reports"]:
+        timings = report["timings"]
+        notebook = next(o for o in report["outputs"] if o.endswith(".ipynb"))
+        cells = json.loads((out_dir / notebook).read_text(encoding="utf-8"))["cells"]
+        in_cells = 0.0
+        for cell in cells:
+            seconds = cell["metadata"].get("papermill", {}).get("duration") or 0.0
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code":
+                continue
+            in_cells += seconds
+            if "nbval-ignore-output" in cell["metadata"].get("tags", []):
+                phases["chart cells"] += seconds
+            elif "import cxbench" in source:
+                phases["set-up cell: imports, data, statistics"] += seconds
+            else:
+                phases["table and text cells"] += seconds
+        phases["papermill outside cells (new kernels: incl. start-up)"] += max(
+            timings["execute"] - in_cells, 0.0
+        )
+        phases["kernel start (reused kernels)"] += timings.get("kernel_start", 0.0)
+        phases["kernel reset between notebooks"] += timings.get("kernel_reset", 0.0)
+        phases["HTML export"] += timings["export"]
+    return phases
+
+
+def same_html(a: Path, b: Path) -> tuple[int, int]:
+    """How many of ``a``'s report pages are byte-identical in ``b``; of how many."""
+    pages = sorted(p.relative_to(a) for p in a.glob("*/*.html"))
+    same = sum((b / p).is_file() and (a / p).read_bytes() == (b / p).read_bytes() for p in pages)
+    return same, len(pages)
+
+
+def bench_reports(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+    print("report set", flush=True)
+    data, edition = args.data.resolve(), args.edition
+    jobs = report_jobs(data, edition, None, scratch / "plan")
+    sectors = [job.parameters["sectors"][0] for job in jobs if job.kind == "sector"]
+    sectors = list(dict.fromkeys(sectors))
+    if args.quick:
+        sectors = sectors[:1]
+        jobs = report_jobs(data, edition, sectors, scratch / "plan")
+    loop = baseline_loop(jobs, scratch / "loop")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "baseline_loop.sh").write_text(loop.replace(str(ROOT), "$REPO"), "utf-8")
+    script = scratch / "baseline_loop.sh"
+    script.write_text(loop, encoding="utf-8")
+    env_path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
+    log = scratch / "reports.log"
+    cxbench = [sys.executable, "-m", "cxbench", "report", "--data", str(data)]
+    cxbench += ["--edition", str(edition), "--no-progress", "--sectors", ",".join(sectors)]
+
+    def run_loop(i: int) -> float:
+        target = scratch / f"loop-{i}"
+        shutil.rmtree(target, ignore_errors=True)
+        return timed(["env", f"PATH={env_path}", "bash", str(script), str(target)], log=log)
+
+    def run_cx(i: int, *extra: str, name: str = "warm") -> float:
+        target = scratch / f"{name}-{i}"
+        shutil.rmtree(target, ignore_errors=True)
+        return timed([*cxbench, "--out", str(target), *extra], log=log)
+
+    runs = {
+        "baseline: papermill + nbconvert loop": run_loop,
+        "cxbench report, a new kernel per report (before)": lambda i: run_cx(
+            i, "--no-kernel-reuse", name="cold"
+        ),
+        "cxbench report (after)": run_cx,
+        "cxbench report --jobs 1 (after, one worker)": lambda i: run_cx(
+            i, "--jobs", "1", name="one"
+        ),
+    }
+    seconds = interleaved(runs, args.repeat)
+    medians = {name: median(values) for name, values in seconds.items()}
+    base = medians["baseline: papermill + nbconvert loop"]
+    last = args.repeat - 1
+    warm, cold = (scratch / f"{name}-{last}" / str(edition) for name in ("warm", "cold"))
+    same, pages = same_html(warm, cold)
+
+    scaling = []
+    for k in [1, 4, 7, 10] if not args.quick else [1]:
+        chosen = sectors[:k]
+        n_reports = len(report_jobs(data, edition, chosen, scratch / "plan"))
+        if k == len(sectors):
+            times = seconds["cxbench report (after)"]
+        else:
+            command = [*cxbench[:-1], ",".join(chosen)]
+
+            def run_k(i: int, command: list[str] = command, k: int = k) -> float:
+                target = scratch / f"scale-{k}-{i}"
+                shutil.rmtree(target, ignore_errors=True)
+                return timed([*command, "--out", str(target)], log=log)
+
+            times = interleaved({f"cxbench report, {k} sectors": run_k}, args.repeat)[
+                f"cxbench report, {k} sectors"
+            ]
+        scaling.append({"sectors": k, "reports": n_reports, "seconds": median(times)})
+    fit = (
+        linear_fit([s["reports"] for s in scaling], [s["seconds"] for s in scaling])
+        if len(scaling) > 1
+        else {"slope": float("nan"), "intercept": float("nan"), "r2": float("nan")}
+    )
+    profiles = {
+        "before (a new kernel per report)": report_profile(cold),
+        "after (reused kernels)": report_profile(warm),
+    }
+    return {
+        "reports": len(jobs),
+        "sectors": len(sectors),
+        "languages": sorted({job.language for job in jobs}),
+        "runs": seconds,
+        "median_seconds": medians,
+        "speed_up_vs_baseline": {name: base / value for name, value in medians.items()},
+        "html_identical_reused_vs_new_kernels": [same, pages],
+        "scaling": scaling,
+        "marginal_seconds_per_report": fit["slope"],
+        "fixed_seconds": fit["intercept"],
+        "r2": fit["r2"],
+        "profile": profiles,
+    }
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def scoring_case(case: str, path: Path, log: Path) -> dict[str, Any]:
+    """One run of a ``benchmarks/scoring.py`` case in its own process: its JSON line."""
+    command = [sys.executable, str(SCORING), "run", case, str(path)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    with log.open("a", encoding="utf-8") as out:
+        out.write(done.stderr)
+    if done.returncode != 0:
+        sys.exit(f"benchmark: {shlex.join(command)} failed; see {log}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def tables_agree(a: list[dict], b: list[dict], tolerance: float = 1e-9) -> bool:
+    """Whether two group × dimension tables give the same n and scores.
+
+    Examples
+    --------
+    >>> row = {"group": "x", "dimension": "d", "n": 2, "score": 50.0}
+    >>> tables_agree([row], [row | {"score": 50.0 + 1e-12}]), tables_agree([row], [])
+    (True, False)
+    """
+    index = ["group", "dimension"]
+    left = pd.DataFrame(a, columns=[*index, "n", "score"]).set_index(index).sort_index()
+    right = pd.DataFrame(b, columns=[*index, "n", "score"]).set_index(index).sort_index()
+    if not left.index.equals(right.index) or not (left["n"] == right["n"]).all():
+        return False
+    return bool(np.allclose(left["score"], right["score"], rtol=0, atol=tolerance))
+
+
+def bench_scoring(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+    print("scoring", flush=True)
+    sizes = [10_000, 100_000] if args.quick else args.sizes
+    folder = args.scoring_data
+    folder.mkdir(parents=True, exist_ok=True)
+    log = scratch / "scoring.log"
+    rows = []
+    for n in sizes:
+        path = folder / f"respondents-{n}.parquet"
+        if not path.is_file():
+            print(f"  generating {n:,} respondents", flush=True)
+            timed([sys.executable, str(SCORING), "generate", str(n), str(path)], log=log)
+        cases = ["stream"]
+        if n <= args.memory_limit:
+            cases.append("memory")
+        if n <= args.apply_limit:
+            cases.append("apply")
+        results: dict[str, list[dict]] = {case: [] for case in cases}
+        for i in range(args.repeat):
+            for case in cases:
+                results[case].append(scoring_case(case, path, log))
+                last = results[case][-1]
+                print(
+                    f"  {n:,} {case}, run {i + 1}: {last['seconds']:.2f} s, "
+                    f"{last['peak_rss_mib']:.0f} MiB",
+                    flush=True,
+                )
+        reference = results["stream"][0]["table"]
+        for case, runs in results.items():
+            seconds = median([r["seconds"] for r in runs])
+            rows.append(
+                {
+                    "respondents": n,
+                    "case": case,
+                    "answers": runs[0]["answers"],
+                    "runs": [r["seconds"] for r in runs],
+                    "seconds": seconds,
+                    "answers_per_second": runs[0]["answers"] / seconds,
+                    "peak_rss_mib": median([r["peak_rss_mib"] for r in runs]),
+                    "same_result_as_stream": all(tables_agree(r["table"], reference) for r in runs),
+                }
+            )
+    stream = [r for r in rows if r["case"] == "stream"]
+    fit = linear_fit([r["respondents"] for r in stream], [r["seconds"] for r in stream])
+    return {"rows": rows, "stream_fit": fit}
+
+
+# ---------------------------------------------------------------- bootstrap
+
+
+def bootstrap_scores(n_groups: int, per_group: int, seed: int = 2023) -> pd.DataFrame:
+    """Tidy respondent scores of ``n_groups`` sectors × 3 dimensions: the percentage of
+    four 1–5 answers, as the instrument gives them.
+
+    Examples
+    --------
+    >>> frame = bootstrap_scores(2, 3)
+    >>> frame.shape, sorted(frame.dimension.unique())
+    ((18, 3), ['manage', 'master', 'measure'])
+    """
+    rng = np.random.default_rng(seed)
+    frames = []
+    for g in range(n_groups):
+        for dimension in ("measure", "manage", "master"):
+            points = rng.integers(1, 6, size=(per_group, 4)).sum(axis=1)
+            frames.append(
+                pd.DataFrame(
+                    {"dimension": dimension, "group": f"Sector {g + 1:02d}", "score": points * 5.0}
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def bench_bootstrap(args: argparse.Namespace) -> dict[str, Any]:
+    import pingouin as pg
+
+    from cxbench.comparison import group_statistics
+
+    print("bootstrap", flush=True)
+    resamples = 10_000
+    rows = []
+    for per_group in [50, 1000] if not args.quick else [50]:
+        scores = bootstrap_scores(12, per_group)
+        groups = [g.to_numpy() for _, g in scores.groupby(["dimension", "group"])["score"]]
+
+        def cx(i: int, scores: pd.DataFrame = scores) -> float:
+            start = time.perf_counter()
+            group_statistics(scores, n_resamples=resamples)
+            return time.perf_counter() - start
+
+        def pingouin(i: int, groups: list = groups) -> float:
+            start = time.perf_counter()
+            for x in groups:
+                pg.compute_bootci(x, func="mean", n_boot=resamples, method="BCa", seed=i)
+            return time.perf_counter() - start
+
+        def loop(i: int, groups: list = groups) -> float:
+            rng = np.random.default_rng(i)
+            start = time.perf_counter()
+            for x in groups:
+                means = [rng.choice(x, size=len(x)).mean() for _ in range(resamples)]
+                np.percentile(means, [2.5, 97.5])
+            return time.perf_counter() - start
+
+        seconds = interleaved(
+            {
+                "cxbench group_statistics (BCa)": cx,
+                "pingouin compute_bootci (BCa), group by group": pingouin,
+                "hand-written loop (percentile)": loop,
+            },
+            max(args.repeat, 5),
+        )
+        for name, values in seconds.items():
+            rows.append(
+                {
+                    "per_group": per_group,
+                    "method": name,
+                    "runs": values,
+                    "seconds": median(values),
+                }
+            )
+    return {"groups": 12, "dimensions": 3, "resamples": resamples, "rows": rows}
+
+
+# ------------------------------------------------------------------ output
+
+
+def render(results: dict[str, Any]) -> str:
+    """The Markdown tables of a benchmark run."""
+    out = []
+    machine = results["machine"]
+    out.append(
+        f"Measured {results['date']} on {machine['cores']} cores, Python "
+        f"{machine['python']}, cxbench {machine['cxbench']}; medians of "
+        f"{results['repeat']} runs (`python benchmarks/run.py`)."
+    )
+    if "reports" in results:
+        r = results["reports"]
+        base = r["median_seconds"]["baseline: papermill + nbconvert loop"]
+        out.append(
+            f"\n**Report set** — {r['reports']} reports ({len(r['languages'])} languages, "
+            f"{r['sectors']} sectors):\n"
+        )
+        out.append(
+            markdown_table(
+                ["how", "seconds", "per report", "speed-up vs the loop"],
+                [
+                    [name, f"{s:.1f}", f"{s / r['reports']:.2f}", f"{base / s:.1f}×"]
+                    for name, s in r["median_seconds"].items()
+                ],
+            )
+        )
+        same, pages = r["html_identical_reused_vs_new_kernels"]
+        out.append(
+            f"\nReused and new kernels gave byte-identical HTML for {same} of {pages} "
+            "reports.\n\nTime against the number of sectors (reports = languages × "
+            "(sectors + 1)):\n"
+        )
+        out.append(
+            markdown_table(
+                ["sectors", "reports", "seconds"],
+                [[s["sectors"], s["reports"], f"{s['seconds']:.1f}"] for s in r["scaling"]],
+            )
+        )
+        out.append(
+            f"\nLinear fit: {r['fixed_seconds']:.1f} s + {r['marginal_seconds_per_report']:.2f}"
+            f" s per report (R² = {r['r2']:.3f}).\n\nWhere the seconds go (summed over "
+            "the reports, in worker seconds):\n"
+        )
+        before, after = r["profile"].values()
+        out.append(
+            markdown_table(
+                ["phase", *r["profile"].keys()],
+                [[phase, f"{before[phase]:.1f}", f"{after[phase]:.1f}"] for phase in before]
+                + [
+                    [
+                        "**total**",
+                        f"**{sum(before.values()):.1f}**",
+                        f"**{sum(after.values()):.1f}**",
+                    ]
+                ],
+            )
+        )
+    if "scoring" in results:
+        rows = results["scoring"]["rows"]
+        out.append("\n**Scoring** — 12 answers per respondent, from Parquet, by sector:\n")
+        apply = {r["respondents"]: r["answers_per_second"] for r in rows if r["case"] == "apply"}
+        reference = max(apply) if apply else None
+        out.append(
+            markdown_table(
+                [
+                    "respondents",
+                    "how",
+                    "seconds",
+                    "answers / s",
+                    "vs apply",
+                    "peak memory",
+                    "same result",
+                ],
+                [
+                    [
+                        f"{r['respondents']:,}",
+                        {
+                            "stream": "cxbench `score_parquet` (streamed)",
+                            "memory": "cxbench `dimension_scores` (in memory)",
+                            "apply": "pandas `DataFrame.apply` per row",
+                        }[r["case"]],
+                        f"{r['seconds']:.2f}",
+                        f"{r['answers_per_second'] / 1e6:,.1f} M",
+                        f"{r['answers_per_second'] / apply[reference]:,.0f}×" if reference else "",
+                        f"{r['peak_rss_mib'] / 1024:.2f} GiB",
+                        "yes" if r["same_result_as_stream"] else "**no**",
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+        fit = results["scoring"]["stream_fit"]
+        if reference:
+            out.append(
+                f"\n'vs apply' compares throughput with `apply` on {reference:,} "
+                "respondents (it is not run on more: it would take minutes)."
+            )
+        out.append(
+            f"Streamed scoring time: {fit['intercept']:.2f} s + "
+            f"{fit['slope'] * 1e6:.3f} s per million respondents (R² = {fit['r2']:.4f})."
+        )
+    if "bootstrap" in results:
+        b = results["bootstrap"]
+        out.append(
+            f"\n**Bootstrap** — 95 % intervals of {b['groups']} sectors × "
+            f"{b['dimensions']} dimensions, {b['resamples']:,} resamples:\n"
+        )
+        rows = b["rows"]
+        fastest = {r["per_group"]: r["seconds"] for r in rows if r["method"].startswith("cxbench")}
+        out.append(
+            markdown_table(
+                ["respondents per sector", "how", "seconds", "cxbench is ×"],
+                [
+                    [
+                        r["per_group"],
+                        r["method"],
+                        f"{r['seconds']:.3f}",
+                        f"{r['seconds'] / fastest[r['per_group']]:.1f}",
+                    ]
+                    for r in rows
+                ],
+            )
+        )
+    return "\n".join(out) + "\n"
+
+
+def update_readme(table: str, readme: Path = ROOT / "README.md") -> None:
+    """Put ``table`` between the README's benchmark markers."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = MARKERS
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if not pattern.search(text):
+        sys.exit(f"benchmark: {readme} has no {start} … {end} block")
+    readme.write_text(pattern.sub(lambda _: f"{start}\n{table}{end}", text), encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="reports,scoring,bootstrap")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each (median)")
+    parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
+    parser.add_argument("--data", type=Path, default=ROOT / "data")
+    parser.add_argument("--edition", type=int, default=2023)
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(float(v)) for v in text.split(",")],
+        default=[1_000_000, 10_000_000, 50_000_000],
+        help="respondents to score (default: 1e6,1e7,5e7)",
+    )
+    parser.add_argument("--memory-limit", type=float, default=10_000_000)
+    parser.add_argument("--apply-limit", type=float, default=1_000_000)
+    parser.add_argument(
+        "--scoring-data",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "cxbench-bench",
+        help="where the generated Parquet files are kept between runs",
+    )
+    parser.add_argument("--readme", action="store_true", help="update README.md's table")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeat = 1
+    parts = set(args.only.split(","))
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "repeat": args.repeat,
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "cxbench": version("cxbench"),
+            "platform": platform.platform(),
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="cxbench-bench-") as tmp:
+        scratch = Path(tmp)
+        if "bootstrap" in parts:
+            results["bootstrap"] = bench_bootstrap(args)
+        if "scoring" in parts:
+            results["scoring"] = bench_scoring(args, scratch)
+        if "reports" in parts:
+            results["reports"] = bench_reports(args, scratch)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    suffix = "-quick" if args.quick else ""
+    (RESULTS / f"results{suffix}.json").write_text(
+        json.dumps(results, indent=2) + "\n", encoding="utf-8"
+    )
+    table = render(results)
+    (RESULTS / f"results{suffix}.md").write_text(table, encoding="utf-8")
+    print(table)
+    if args.readme and not args.quick:
+        update_readme(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
