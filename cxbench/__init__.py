@@ -7,7 +7,8 @@ The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
 :mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`,
 expert commentary from :mod:`~cxbench.commentary`) → :mod:`~cxbench.report` (tables)
 and :mod:`~cxbench.pipeline` (the notebook report set). :mod:`~cxbench.synthetic` makes
-the bundled (synthetic) data set and :mod:`~cxbench.cli` is the command line.
+the bundled (synthetic) data set, :mod:`~cxbench.streaming` scores Parquet files too
+large for memory, and :mod:`~cxbench.cli` is the command line.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -80,7 +81,9 @@ from .scoring import (
     published_comparison,
     respondent_scores,
     reverse_items,
+    score_matrix,
 )
+from .streaming import StreamResult, score_parquet
 from .tables import (
     ReportTable,
     correction_name,
@@ -135,6 +138,7 @@ __all__ = [
     "RowError",
     "Scale",
     "Scorecard",
+    "StreamResult",
     "UnusableFileError",
     "ValidationReport",
     "__version__",
@@ -203,6 +207,8 @@ __all__ = [
     "respondent_scores",
     "reverse_items",
     "save_figure",
+    "score_matrix",
+    "score_parquet",
     "scorecard_dimension_table",
     "scorecard_item_table",
     "section",

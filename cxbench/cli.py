@@ -44,6 +44,7 @@ from .report import (
     write_edition_tables,
 )
 from .scoring import METHODS, dimension_scores, item_scores
+from .streaming import score_parquet
 from .trends import edition_trend, paired_change
 from .validation import (
     ValidationReport,
@@ -137,6 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--method", choices=METHODS, default="sum_max")
     _add_min_answered(score)
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    score.add_argument(
+        "--stream",
+        action="store_true",
+        help="Parquet input too large for memory: read and score it in batches "
+        "(dimension level; rows with an answer off the scale are set aside)",
+    )
+    score.add_argument(
+        "--batch-size", type=_positive_int, default=1_000_000, metavar="N", help="with --stream"
+    )
+    score.add_argument(
+        "--respondents-out",
+        metavar="PATH",
+        help="with --stream: also write every respondent's scores (Parquet)",
+    )
 
     compare = commands.add_parser(
         "compare",
@@ -332,6 +347,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
+    if args.stream:
+        return _score_stream(args, instrument)
     data = _validated(args, instrument).data
     if args.level == "item":
         frame = item_scores(data, instrument, by=args.by, method=args.method)
@@ -346,6 +363,30 @@ def _cmd_score(args: argparse.Namespace) -> int:
         )
     _emit(frame, args.format, dataset_note(args.input))
     return EXIT_OK
+
+
+def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
+    if args.level != "dimension":
+        raise ParameterError("--level", args.level, "--stream scores dimensions only")
+    result = score_parquet(
+        args.input,
+        instrument,
+        by=args.by,
+        method=args.method,
+        min_answered=args.min_answered,
+        id_column=args.id_column,
+        batch_size=args.batch_size,
+        out=args.respondents_out,
+        rejects=args.rejects,  # default: <input>.rejects.parquet
+    )
+    if result.rejected:
+        print(
+            f"cxbench: {result.rejected} of {result.read} rows rejected, written with "
+            f"their reasons to {result.rejects}",
+            file=sys.stderr,
+        )
+    _emit(result.scores, args.format, dataset_note(args.input))
+    return EXIT_REJECTED if result.rejected else EXIT_OK
 
 
 def _p_text(p: float) -> str:

@@ -31,12 +31,16 @@ __all__ = [
     "METHODS",
     "MISSING_GROUP",
     "dimension_scores",
+    "group_table",
     "item_distribution",
     "item_scores",
+    "point_totals",
+    "points_to_scores",
     "published_comparison",
     "resolve_min_answered",
     "respondent_scores",
     "reverse_items",
+    "score_matrix",
 ]
 
 Method = Literal["sum_max", "pomp"]
@@ -64,7 +68,12 @@ def _answers(data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]
             f"answers must be numeric scale points; validate first ({exc})",
         ) from None
     lo, hi = instrument.scale.min, instrument.scale.max
-    bad = ~np.isnan(values) & ((values < lo) | (values > hi) | (values != np.round(values)))
+    # column-major (as a frame's block is): NumPy is much faster on the transposed view
+    items_first = values.T
+    bad = (
+        ~np.isnan(items_first)
+        & ((items_first < lo) | (items_first > hi) | (items_first != np.floor(items_first)))
+    ).T
     if bad.any():
         row, col = (int(i) for i in np.argwhere(bad)[0])
         raise ParameterError(
@@ -146,7 +155,11 @@ def _group_keys(data: pd.DataFrame, by: str | None) -> pd.Series:
         raise ParameterError(
             "by", by, f"no such column (columns: {', '.join(map(str, data.columns))})"
         )
-    keys = data[by].astype(object)
+    keys = data[by]
+    if isinstance(keys.dtype, pd.CategoricalDtype):  # e.g. from Parquet: name each category once
+        names = [*map(str, keys.cat.categories), MISSING_GROUP]  # code -1: missing
+        return pd.Series(np.array(names, dtype=object)[keys.cat.codes.to_numpy()], index=keys.index)
+    keys = keys.astype(object)
     return keys.where(keys.notna(), MISSING_GROUP).map(str)
 
 
@@ -203,28 +216,114 @@ def respondent_scores(
         if column not in data.columns:
             raise ParameterError("column", column, "not in the data")
     values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
-    n = len(data)
-    frames = []
-    start = 0
-    for dim in instrument.dimensions:
-        k = len(dim.items)
-        block = values[:, start : start + k]
-        start += k
-        answered = (~np.isnan(block)).sum(axis=1)
-        sums = np.nansum(block, axis=1)
-        score = _points_to_percent(sums, answered, instrument, method)
-        score[answered < resolve_min_answered(dim, min_answered)] = np.nan
-        frame = {column: data[column].to_numpy() for column in [id_column, *carry]}
-        frame |= {
-            "dimension": np.full(n, dim.id, dtype=object),
-            "answered": answered,
-            "score": score,
-        }
-        frames.append(pd.DataFrame(frame))
-    out = pd.concat(frames, ignore_index=True)
+    answered, score = score_matrix(values, instrument, method=method, min_answered=min_answered)
+    n, d = answered.shape
     # respondent-major order: all dimensions of respondent 1, then respondent 2...
-    order = np.arange(len(out)).reshape(len(instrument.dimensions), n).T.ravel()
-    return out.iloc[order].reset_index(drop=True)
+    frame = {column: np.repeat(data[column].to_numpy(), d) for column in [id_column, *carry]}
+    frame |= {
+        "dimension": np.tile(np.array(instrument.dimension_ids, dtype=object), n),
+        "answered": answered.ravel(),
+        "score": score.ravel(),
+    }
+    return pd.DataFrame(frame)
+
+
+def score_matrix(
+    values: np.ndarray,
+    instrument: Instrument,
+    *,
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Answered items and dimension scores of every respondent, from an answer matrix.
+
+    The arithmetic of :func:`respondent_scores`, on plain arrays: the in-memory and the
+    streamed (:func:`cxbench.streaming.score_parquet`) paths both call it, so they give
+    the same scores by construction.
+
+    Parameters
+    ----------
+    values : ndarray of float, shape (respondents, items)
+        Answers in scale points, items in instrument order, reverse-keyed items already
+        flipped, NaN for a missing answer.
+    instrument : Instrument
+    method, min_answered
+        As in :func:`respondent_scores`.
+
+    Returns
+    -------
+    answered : ndarray of int64, shape (respondents, dimensions)
+    score : ndarray of float64, shape (respondents, dimensions)
+        NaN where fewer than ``min_answered`` items were answered.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> values = np.full((2, 12), 4.0)
+    >>> values[1, :3] = np.nan          # respondent 2 answered one Measure item
+    >>> answered, score = score_matrix(values, load_instrument())
+    >>> answered.tolist(), score.tolist()
+    ([[4, 4, 4], [1, 4, 4]], [[80.0, 80.0, 80.0], [nan, 80.0, 80.0]])
+    """
+    answered, points = _points(values, instrument)
+    return answered, points_to_scores(
+        points, answered, instrument, method=method, min_answered=min_answered
+    )
+
+
+def _points(values: np.ndarray, instrument: Instrument) -> tuple[np.ndarray, np.ndarray]:
+    """Items answered and points given per dimension, from an answer matrix (NaN: none)."""
+    n = len(values)
+    points = np.empty((n, len(instrument.dimensions)), dtype=np.float64)
+    answered = np.empty((n, len(instrument.dimensions)), dtype=np.int64)
+    start = 0
+    for j, dim in enumerate(instrument.dimensions):
+        block = values[:, start : start + len(dim.items)]
+        start += len(dim.items)
+        answered[:, j] = (~np.isnan(block)).sum(axis=1)
+        points[:, j] = np.nansum(block, axis=1)
+    return answered, points
+
+
+def points_to_scores(
+    points: np.ndarray,
+    answered: np.ndarray,
+    instrument: Instrument,
+    *,
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+) -> np.ndarray:
+    """Dimension scores from each respondent's points and number of answered items.
+
+    The last step of :func:`score_matrix`; the streamed path
+    (:func:`cxbench.streaming.score_parquet`) sums the points of its integer answers
+    itself and finishes here, so the two give the same scores: points are whole numbers,
+    exact in either sum.
+
+    Parameters
+    ----------
+    points, answered : ndarray, shape (respondents, dimensions)
+        Points given (reverse-keyed items flipped) and items answered, per dimension.
+    instrument : Instrument
+    method, min_answered
+        As in :func:`respondent_scores`.
+
+    Returns
+    -------
+    ndarray of float64, shape (respondents, dimensions)
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> points_to_scores(np.array([[16, 12, 4]]), np.array([[4, 3, 1]]), load_instrument())
+    array([[80., 80., nan]])
+    """
+    _check_method(method)
+    score = np.empty(points.shape, dtype=np.float64)
+    for j, dim in enumerate(instrument.dimensions):
+        score[:, j] = _points_to_percent(points[:, j], answered[:, j], instrument, method)
+        score[answered[:, j] < resolve_min_answered(dim, min_answered), j] = np.nan
+    return score
 
 
 def dimension_scores(
@@ -269,15 +368,119 @@ def dimension_scores(
     >>> dimension_scores(pd.DataFrame(rows), inst, method="pomp").score.tolist()
     [62.5, 62.5, 62.5]
     """
+    _check_method(method)
     groups = _group_keys(data, by)
-    scores = respondent_scores(
-        data, instrument, method=method, min_answered=min_answered, id_column=id_column
-    )
-    scores["group"] = np.repeat(groups.to_numpy(), len(instrument.dimensions))
-    out = (
-        scores.groupby(["group", "dimension"], sort=False)["score"]
-        .agg(n="count", score="mean")
-        .reset_index()
+    if id_column not in data.columns:
+        raise ParameterError("column", id_column, "not in the data")
+    values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
+    answered, points = _points(values, instrument)
+    codes, names = pd.factorize(groups.to_numpy(dtype=object), sort=False)
+    counts, sums = point_totals(points, answered, codes, len(names), instrument, min_answered)
+    return group_table(list(names), counts, sums, instrument, method=method)
+
+
+def point_totals(
+    points: np.ndarray,
+    answered: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    instrument: Instrument,
+    min_answered: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group, dimension and number of items answered: the respondents with a score
+    and the points they gave.
+
+    Points are whole numbers, so their totals are exact whatever the order of summing:
+    totals of batches add up to the totals of the whole file, and
+    :func:`group_table` turns them into the same means either way.
+
+    Parameters
+    ----------
+    points, answered : ndarray, shape (respondents, dimensions)
+        Points given (reverse-keyed items flipped) and items answered.
+    codes : ndarray of int, shape (respondents,)
+        Each respondent's group, from 0 to ``n_groups`` − 1.
+    n_groups : int
+    instrument : Instrument
+    min_answered : int, optional
+        As in :func:`respondent_scores`.
+
+    Returns
+    -------
+    counts : ndarray of int64, shape (groups, dimensions, most items + 1)
+    sums : ndarray of float64 (whole numbers), same shape
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> counts, sums = point_totals(np.array([[16, 12, 2]]), np.array([[4, 3, 1]]),
+    ...                             np.array([0]), 1, load_instrument())
+    >>> counts[0].tolist()  # Master: 1 item answered, under the 3 needed, not counted
+    [[0, 0, 0, 0, 1], [0, 0, 0, 1, 0], [0, 0, 0, 0, 0]]
+    >>> sums[0, :2].tolist()
+    [[0.0, 0.0, 0.0, 0.0, 16.0], [0.0, 0.0, 0.0, 12.0, 0.0]]
+    """
+    width = max(len(dim.items) for dim in instrument.dimensions) + 1
+    shape = (n_groups, len(instrument.dimensions), width)
+    counts = np.zeros(shape, dtype=np.int64)
+    sums = np.zeros(shape, dtype=np.float64)
+    for j, dim in enumerate(instrument.dimensions):
+        scored = answered[:, j] >= resolve_min_answered(dim, min_answered)
+        cell = codes[scored] * width + answered[scored, j]
+        size = n_groups * width
+        counts[:, j, :] = np.bincount(cell, minlength=size).reshape(n_groups, width)
+        sums[:, j, :] = np.bincount(cell, weights=points[scored, j], minlength=size).reshape(
+            n_groups, width
+        )
+    return counts, sums
+
+
+def group_table(
+    names: Sequence[str],
+    counts: np.ndarray,
+    sums: np.ndarray,
+    instrument: Instrument,
+    *,
+    method: Method = "sum_max",
+) -> pd.DataFrame:
+    """Group dimension scores from :func:`point_totals`: the frame of
+    :func:`dimension_scores`.
+
+    A group's score is the mean of its respondents' scores; a respondent's score is a
+    linear function of their mean answer (points / items answered), so the mean is
+    computed from Σ over k of (points of those who answered k items) / k, in a fixed
+    order: the same totals always give the same bits.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> counts, sums = point_totals(np.array([[16, 12, 2], [12, 12, 12]]),
+    ...                             np.array([[4, 3, 1], [4, 4, 4]]), np.array([0, 0]), 1, inst)
+    >>> group_table(["all"], counts, sums, inst)
+      group dimension  n  score
+    0   all   measure  2   70.0
+    1   all    manage  2   70.0
+    2   all    master  1   60.0
+    """
+    _check_method(method)
+    lo, hi = instrument.scale.min, instrument.scale.max
+    n = counts.sum(axis=2)
+    items = np.arange(counts.shape[2], dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_answer = np.where(items > 0, sums / items, 0.0).sum(axis=2) / n
+        if method == "sum_max":
+            score = mean_answer / hi * 100.0
+        else:
+            score = (mean_answer - lo) / (hi - lo) * 100.0
+    d = len(instrument.dimensions)
+    out = pd.DataFrame(
+        {
+            "group": np.repeat(np.array(list(names), dtype=object), d),
+            "dimension": np.tile(np.array(instrument.dimension_ids, dtype=object), len(names)),
+            "n": n.ravel(),
+            "score": np.where(n > 0, score, np.nan).ravel(),
+        }
     )
     return _sort(out, instrument, ["group", "dimension"])
 

@@ -93,3 +93,32 @@ def test_the_readme_table_goes_between_the_markers_only(bench, tmp_path):
     readme.write_text("no markers\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="no <!-- benchmark:start -->"):
         bench.update_readme("| new |\n", readme)
+
+
+@pytest.fixture(scope="module")
+def scoring():
+    path = ROOT / "benchmarks" / "scoring.py"
+    spec = importlib.util.spec_from_file_location("bench_scoring", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_scoring_examples_hold(scoring):
+    failures, tried = doctest.testmod(scoring, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried >= 4 and failures == 0
+
+
+def test_the_three_ways_of_scoring_agree(scoring, bench, tmp_path):
+    path = scoring.generate(5000, tmp_path / "r.parquet", chunk=1500)
+    runs = {case: scoring.run(case, path) for case in ("stream", "memory", "apply")}
+    for case, run in runs.items():
+        assert run["rows"] == 5000 and run["answers"] == 60000
+        assert run["seconds"] > 0 and run["peak_rss_mib"] > 0
+        assert len(run["table"]) == 12 * 3, case
+        assert sum(r["n"] for r in run["table"]) > 0.95 * 5000 * 3
+    assert runs["stream"]["table"] == runs["memory"]["table"]  # exactly
+    assert bench.tables_agree(runs["apply"]["table"], runs["stream"]["table"])
+    changed = [dict(r) for r in runs["apply"]["table"]]
+    changed[0]["score"] += 1e-6
+    assert not bench.tables_agree(changed, runs["stream"]["table"])

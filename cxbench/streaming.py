@@ -1,0 +1,342 @@
+"""Scores of data too large for memory: a Parquet file scored batch by batch.
+
+:func:`score_parquet` reads a Parquet file in record batches (pyarrow), checks every
+answer against the scale, scores each batch with :func:`cxbench.scoring.score_matrix`
+(the arithmetic of the in-memory :func:`cxbench.scoring.respondent_scores`), and keeps
+only running counts and sums per group and dimension, so memory does not grow with the
+number of respondents. Rows with an answer off the scale are not scored: they are
+written aside, unchanged, with their row number and the reason, and counted (read =
+accepted + rejected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .errors import ParameterError, UnusableFileError
+from .instrument import Instrument
+from .scoring import (
+    MISSING_GROUP,
+    Method,
+    _check_method,
+    group_table,
+    point_totals,
+    points_to_scores,
+    resolve_min_answered,
+)
+
+__all__ = ["StreamResult", "score_parquet"]
+
+
+@dataclass(frozen=True)
+class StreamResult:
+    """What :func:`score_parquet` read, scored and set aside.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        Group dimension scores, as :func:`cxbench.scoring.dimension_scores` gives them:
+        ``group``, ``dimension``, ``n``, ``score``.
+    read, accepted, rejected : int
+        Rows read, scored and set aside; ``read == accepted + rejected``.
+    batches : int
+        Record batches read.
+    source : Path
+    out : Path or None
+        The respondents' scores (long form), if asked for.
+    rejects : Path or None
+        The rejected rows, if there were any.
+    """
+
+    scores: pd.DataFrame
+    read: int
+    accepted: int
+    rejected: int
+    batches: int
+    source: Path
+    out: Path | None = None
+    rejects: Path | None = None
+
+
+class _Groups:
+    """Group codes in order of appearance, and per group the exact point totals of
+    :func:`cxbench.scoring.point_totals`, added up batch by batch."""
+
+    def __init__(self, instrument: Instrument, min_answered: int | None) -> None:
+        self.instrument, self.min_answered = instrument, min_answered
+        self.names: list[str] = []
+        self.codes: dict[str, int] = {}
+        width = max(len(dim.items) for dim in instrument.dimensions) + 1
+        self.counts = np.zeros((0, len(instrument.dimensions), width), dtype=np.int64)
+        self.sums = np.zeros((0, len(instrument.dimensions), width), dtype=np.float64)
+
+    def encode(self, column: pa.Array | None, n: int) -> np.ndarray:
+        """Global group codes of a batch's grouping column (``None``: one group)."""
+        if column is None:
+            return np.full(n, self._code("all"), dtype=np.int64)
+        if not pa.types.is_dictionary(column.type):
+            column = pc.dictionary_encode(column)
+        names = [MISSING_GROUP if v is None else str(v) for v in column.dictionary.to_pylist()]
+        names.append(MISSING_GROUP)  # for a missing value
+        indices = column.indices.fill_null(len(names) - 1).to_numpy(zero_copy_only=False)
+        present = np.bincount(indices, minlength=len(names)) > 0
+        # only the groups that occur: a dictionary may hold values no row has
+        lookup = np.array(
+            [self._code(name) if seen else -1 for name, seen in zip(names, present, strict=True)],
+            dtype=np.int64,
+        )
+        return lookup[indices]
+
+    def _code(self, name: str) -> int:
+        if name not in self.codes:
+            self.codes[name] = len(self.names)
+            self.names.append(name)
+        return self.codes[name]
+
+    def add(self, codes: np.ndarray, points: np.ndarray, answered: np.ndarray) -> None:
+        counts, sums = point_totals(
+            points, answered, codes, len(self.names), self.instrument, self.min_answered
+        )
+        grow = len(self.names) - len(self.counts)
+        if grow:
+            self.counts = np.concatenate([self.counts, np.zeros_like(counts[-grow:])])
+            self.sums = np.concatenate([self.sums, np.zeros_like(sums[-grow:])])
+        self.counts += counts
+        self.sums += sums
+
+    def table(self, method: Method) -> pd.DataFrame:
+        return group_table(self.names, self.counts, self.sums, self.instrument, method=method)
+
+
+def _open(source: Path, columns: list[str]) -> pq.ParquetFile:
+    if not source.is_file():
+        raise UnusableFileError(str(source), "no such file")
+    try:
+        parquet = pq.ParquetFile(source)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise UnusableFileError(str(source), f"not a Parquet file ({exc})") from None
+    names = parquet.schema_arrow.names
+    missing = [column for column in columns if column not in names]
+    if missing:
+        raise UnusableFileError(
+            str(source), f"columns missing: {', '.join(missing)}", column=missing[0]
+        )
+    return parquet
+
+
+def _column(column: pa.Array, item: str, source: Path) -> tuple[np.ndarray, np.ndarray]:
+    """An answer column as (values with missing as 0, answered?): integers stay
+    integers (the fast path); floats are kept as floats."""
+    if pa.types.is_integer(column.type):
+        return column.fill_null(0).to_numpy(), column.is_valid().to_numpy(zero_copy_only=False)
+    if pa.types.is_floating(column.type):
+        values = column.to_numpy(zero_copy_only=False)
+        valid = ~np.isnan(values)
+        return np.where(valid, values, 0.0), valid
+    raise UnusableFileError(
+        str(source),
+        f"answers must be numbers (scale points), not {column.type}; "
+        "validate the file first (cxbench validate)",
+        column=item,
+    )
+
+
+def _off_scale(
+    column: pa.Array, values: np.ndarray, valid: np.ndarray, lo: int, hi: int
+) -> np.ndarray | None:
+    """Which answers are not whole points of the scale; ``None`` when all are."""
+    if pa.types.is_integer(column.type):
+        extremes = pc.min_max(column).as_py()
+        if extremes["min"] is None or (extremes["min"] >= lo and extremes["max"] <= hi):
+            return None
+        return valid & ((values < lo) | (values > hi))
+    bad = valid & ((values < lo) | (values > hi) | (values != np.floor(values)))
+    return bad if bad.any() else None
+
+
+def score_parquet(
+    source: str | Path,
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+    batch_size: int = 1_000_000,
+    out: str | Path | None = None,
+    rejects: str | Path | None = None,
+) -> StreamResult:
+    """Score a Parquet file batch by batch: group dimension scores in bounded memory.
+
+    Parameters
+    ----------
+    source : str or Path
+        A Parquet file, one row per respondent, answers in scale points (numbers).
+    instrument : Instrument
+    by : str, optional
+        A grouping column; without it one group, ``"all"``; a missing value is the
+        group ``"(missing)"``.
+    method, min_answered, id_column
+        As in :func:`cxbench.scoring.respondent_scores`.
+    batch_size : int
+        Rows per record batch: memory grows with it, not with the file.
+    out : str or Path, optional
+        Also write every respondent's scores here (Parquet, the long form of
+        :func:`cxbench.scoring.respondent_scores`), batch by batch.
+    rejects : str or Path, optional
+        Where rows with an answer off the scale go (Parquet: the row as read, its row
+        number ``row`` counting from 1 and the ``reason``); default
+        ``<source>.rejects.parquet``, written only if there are any.
+
+    Returns
+    -------
+    StreamResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> frame = pd.DataFrame({item: [4, 3, 9] for item in inst.item_ids})
+    >>> frame.insert(0, "respondent_id", ["a", "b", "c"])
+    >>> path = Path(tempfile.mkdtemp()) / "answers.parquet"
+    >>> frame.to_parquet(path)
+    >>> result = score_parquet(path, inst)
+    >>> result.scores
+      group dimension  n  score
+    0   all   measure  2   70.0
+    1   all    manage  2   70.0
+    2   all    master  2   70.0
+    >>> result.read, result.accepted, result.rejected, result.rejects.name
+    (3, 2, 1, 'answers.parquet.rejects.parquet')
+    """
+    _check_method(method)
+    for dim in instrument.dimensions:
+        resolve_min_answered(dim, min_answered)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ParameterError("batch_size", batch_size, "must be a whole number of at least 1")
+    source = Path(source)
+    item_ids = list(instrument.item_ids)
+    parquet = _open(source, [id_column, *([by] if by else []), *item_ids])
+    reject_path = Path(rejects) if rejects else source.with_name(source.name + ".rejects.parquet")
+    out_path = Path(out) if out else None
+    lo, hi = instrument.scale.min, instrument.scale.max
+    flip = {j for j, item in enumerate(instrument.items) if item.reverse}
+    groups = _Groups(instrument, min_answered)
+    writer = reject_writer = None
+    read = accepted = batches = 0
+    dimension_items = [len(dim.items) for dim in instrument.dimensions]
+    try:
+        for batch in parquet.iter_batches(batch_size=batch_size):
+            batches += 1
+            n = batch.num_rows
+            columns = [_column(batch.column(item), item, source) for item in item_ids]
+            problems = {}
+            for item, raw, (values, valid) in zip(
+                item_ids, (batch.column(i) for i in item_ids), columns, strict=True
+            ):
+                bad = _off_scale(raw, values, valid, lo, hi)
+                if bad is not None:
+                    problems[item] = (bad, values)
+            if problems:
+                rows_bad = np.logical_or.reduce([bad for bad, _ in problems.values()])
+                reasons = []
+                for row in np.flatnonzero(rows_bad):
+                    item, (_, values) = next((i, p) for i, p in problems.items() if p[0][row])
+                    reasons.append(
+                        f"column {item!r}: {values[row]:g} is not a whole point from {lo} to {hi}"
+                    )
+                aside = (
+                    batch.filter(pa.array(rows_bad))
+                    .append_column("row", pa.array(read + 1 + np.flatnonzero(rows_bad)))
+                    .append_column("reason", pa.array(reasons, pa.string()))
+                )
+                if reject_writer is None:
+                    reject_writer = pq.ParquetWriter(reject_path, aside.schema)
+                reject_writer.write_batch(aside)
+                keep = ~rows_bad
+                batch = batch.filter(pa.array(keep))
+                columns = [(values[keep], valid[keep]) for values, valid in columns]
+            read += n
+            accepted += batch.num_rows
+            points, answered = _points(columns, dimension_items, flip, lo + hi)
+            codes = groups.encode(batch.column(by) if by else None, batch.num_rows)
+            groups.add(codes, points, answered)
+            if out_path is not None:
+                score = points_to_scores(
+                    points, answered, instrument, method=method, min_answered=min_answered
+                )
+                long = _long_batch(batch, instrument, id_column, by, answered, score)
+                if writer is None:
+                    writer = pq.ParquetWriter(out_path, long.schema)
+                writer.write_table(long)
+    finally:
+        for open_writer in (writer, reject_writer):
+            if open_writer is not None:
+                open_writer.close()
+    return StreamResult(
+        scores=groups.table(method),
+        read=read,
+        accepted=accepted,
+        rejected=read - accepted,
+        batches=batches,
+        source=source,
+        out=out_path,
+        rejects=reject_path if reject_writer is not None else None,
+    )
+
+
+def _points(
+    columns: list[tuple[np.ndarray, np.ndarray]],
+    dimension_items: list[int],
+    flip: set[int],
+    mirror: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points given and items answered per dimension (reverse-keyed items flipped)."""
+    n = len(columns[0][0]) if columns else 0
+    points = np.zeros((n, len(dimension_items)), dtype=np.float64)
+    answered = np.zeros((n, len(dimension_items)), dtype=np.int64)
+    start = 0
+    for j, k in enumerate(dimension_items):
+        whole = all(columns[i][0].dtype.kind in "iu" for i in range(start, start + k))
+        total = np.zeros(n, dtype=np.int32 if whole else np.float64)
+        count = np.zeros(n, dtype=np.int8)
+        for i in range(start, start + k):
+            values, valid = columns[i]
+            total += np.where(valid, mirror - values, 0) if i in flip else values
+            count += valid
+        points[:, j] = total
+        answered[:, j] = count
+        start += k
+    return points, answered
+
+
+def _long_batch(
+    batch: pa.RecordBatch,
+    instrument: Instrument,
+    id_column: str,
+    by: str | None,
+    answered: np.ndarray,
+    score: np.ndarray,
+) -> pa.Table:
+    """A batch's respondent scores in the long form of ``respondent_scores``."""
+    n, d = answered.shape
+    repeat = pa.array(np.repeat(np.arange(n), d))
+    columns = {id_column: batch.column(id_column).take(repeat)}
+    if by:
+        columns[by] = batch.column(by).take(repeat)
+    columns |= {
+        "dimension": pa.DictionaryArray.from_arrays(
+            pa.array(np.tile(np.arange(d, dtype=np.int8), n)), list(instrument.dimension_ids)
+        ),
+        "answered": pa.array(answered.ravel()),
+        "score": pa.array(score.ravel(), from_pandas=True),
+    }
+    return pa.table(columns)
