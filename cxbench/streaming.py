@@ -11,6 +11,7 @@ accepted + rejected).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -232,9 +233,10 @@ def score_parquet(
     groups = _Groups(instrument, min_answered)
     writer = reject_writer = None
     read = accepted = batches = 0
+    complete = False
     dimension_items = [len(dim.items) for dim in instrument.dimensions]
     try:
-        for batch in parquet.iter_batches(batch_size=batch_size):
+        for batch in _batches(parquet, batch_size, source):
             batches += 1
             n = batch.num_rows
             columns = [_column(batch.column(item), item, source) for item in item_ids]
@@ -277,10 +279,15 @@ def score_parquet(
                 if writer is None:
                     writer = pq.ParquetWriter(out_path, long.schema)
                 writer.write_table(long)
+        complete = True
     finally:
         for open_writer in (writer, reject_writer):
             if open_writer is not None:
                 open_writer.close()
+        if not complete:  # half a result would pass for a whole one
+            for partial, open_writer in ((out_path, writer), (reject_path, reject_writer)):
+                if open_writer is not None:
+                    partial.unlink(missing_ok=True)
     return StreamResult(
         scores=groups.table(method),
         read=read,
@@ -291,6 +298,26 @@ def score_parquet(
         out=out_path,
         rejects=reject_path if reject_writer is not None else None,
     )
+
+
+def _batches(parquet: pq.ParquetFile, batch_size: int, source: Path) -> Iterator[pa.RecordBatch]:
+    """The file's record batches; a file damaged part-way is named with the row."""
+    read = 0
+    batches = parquet.iter_batches(batch_size=batch_size)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError) as exc:
+            problem = " ".join(str(exc).split())
+            raise UnusableFileError(
+                str(source),
+                f"cannot be read past row {read} ({problem}); nothing was scored and no "
+                "output was kept",
+            ) from None
+        read += batch.num_rows
+        yield batch
 
 
 def _points(

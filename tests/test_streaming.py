@@ -177,3 +177,25 @@ def test_the_cli_reports_set_aside_rows_and_exits_1(tmp_path, capsys):
     assert "1 of 300 rows rejected" in capsys.readouterr().err
     assert main(["score", str(tmp_path / "nothing.parquet"), "--stream"]) == 2
     assert "nothing.parquet" in capsys.readouterr().err
+
+
+def test_a_file_damaged_part_way_is_named_and_leaves_no_half_output(tmp_path):
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "damaged.parquet"
+    # the second 100-row group holds an off-scale answer, the third a damaged page
+    frame = _data(integers=True).fillna({"measure_1": 3})
+    frame.loc[150, "measure_1"] = 9
+    frame.to_parquet(path, index=False, row_group_size=100)
+    chunk = pq.ParquetFile(path).metadata.row_group(2).column(5)
+    raw = bytearray(path.read_bytes())
+    start = chunk.data_page_offset
+    raw[start : start + chunk.total_compressed_size] = b"\xff" * chunk.total_compressed_size
+    path.write_bytes(bytes(raw))
+    out = tmp_path / "scores.parquet"
+    with pytest.raises(UnusableFileError, match=r"damaged.parquet: cannot be read past row 200"):
+        score_parquet(path, INST, batch_size=50, out=out)
+    assert not out.exists()
+    assert not path.with_name(path.name + ".rejects.parquet").exists()
+    # the file itself is untouched: nothing is lost, the user can repair and rerun
+    assert path.read_bytes() == bytes(raw)
