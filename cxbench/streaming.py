@@ -303,21 +303,17 @@ def score_parquet(
 def _batches(parquet: pq.ParquetFile, batch_size: int, source: Path) -> Iterator[pa.RecordBatch]:
     """The file's record batches; a file damaged part-way is named with the row."""
     read = 0
-    batches = parquet.iter_batches(batch_size=batch_size)
-    while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
-            return
-        except (pa.ArrowException, OSError) as exc:
-            problem = " ".join(str(exc).split())
-            raise UnusableFileError(
-                str(source),
-                f"cannot be read past row {read} ({problem}); nothing was scored and no "
-                "output was kept",
-            ) from None
-        read += batch.num_rows
-        yield batch
+    try:
+        for batch in parquet.iter_batches(batch_size=batch_size):
+            read += batch.num_rows
+            yield batch  # the caller's errors are not raised here, only the reader's
+    except (pa.ArrowException, OSError) as exc:
+        problem = " ".join(str(exc).split())
+        raise UnusableFileError(
+            str(source),
+            f"cannot be read past row {read} ({problem}); nothing was scored and no "
+            "output was kept",
+        ) from None
 
 
 def _points(

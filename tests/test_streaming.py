@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from cxbench.cli import main
@@ -180,8 +181,6 @@ def test_the_cli_reports_set_aside_rows_and_exits_1(tmp_path, capsys):
 
 
 def test_a_file_damaged_part_way_is_named_and_leaves_no_half_output(tmp_path):
-    import pyarrow.parquet as pq
-
     path = tmp_path / "damaged.parquet"
     # the second 100-row group holds an off-scale answer, the third a damaged page
     frame = _data(integers=True).fillna({"measure_1": 3})
