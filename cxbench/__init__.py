@@ -1,7 +1,9 @@
 """cxbench: digital CX management benchmark research.
 
 The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
-:mod:`~cxbench.loading` / :mod:`~cxbench.validation` → :mod:`~cxbench.scoring` →
+:mod:`~cxbench.loading` (with :mod:`~cxbench.layouts`: survey platforms' export
+layouts) / :mod:`~cxbench.columns` (which column holds which item) /
+:mod:`~cxbench.validation` → :mod:`~cxbench.scoring` →
 :mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` / :mod:`~cxbench.trends` /
 :mod:`~cxbench.metrics` / :mod:`~cxbench.scorecard` → :mod:`~cxbench.charts` /
 :mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`,
@@ -21,6 +23,16 @@ from .charts import (
     plot_scorecard,
     plot_trend,
     save_figure,
+)
+from .columns import (
+    ColumnMap,
+    ColumnMapping,
+    ColumnMatch,
+    ColumnsError,
+    load_column_mapping,
+    map_columns,
+    normalise_text,
+    write_column_mapping,
 )
 from .commentary import THEMES, Commentary, Entry, Expert, load_commentary
 from .comparison import (
@@ -51,6 +63,7 @@ from .instrument import (
     available_instruments,
     load_instrument,
 )
+from .layouts import LAYOUTS, detect_layout
 from .loading import RawTable, dataset_note, read_table
 from .metrics import ces, csat, metric_correlations, nps
 from .narrative import (
@@ -119,7 +132,12 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "DEFAULT_INSTRUMENT",
     "LANGUAGES",
+    "LAYOUTS",
     "THEMES",
+    "ColumnMap",
+    "ColumnMapping",
+    "ColumnMatch",
+    "ColumnsError",
     "Commentary",
     "CommentaryError",
     "CxbenchError",
@@ -154,6 +172,7 @@ __all__ = [
     "csat",
     "data_note",
     "dataset_note",
+    "detect_layout",
     "difference_table",
     "dimension_scores",
     "edition_difference",
@@ -181,10 +200,13 @@ __all__ = [
     "item_distribution",
     "item_scores",
     "likert_table",
+    "load_column_mapping",
     "load_commentary",
     "load_instrument",
     "load_responses",
+    "map_columns",
     "metric_correlations",
+    "normalise_text",
     "nps",
     "nps_table",
     "omnibus_table",
@@ -217,6 +239,7 @@ __all__ = [
     "translate",
     "trend_table",
     "validate_responses",
+    "write_column_mapping",
     "write_edition_tables",
     "write_rejects",
 ]

@@ -16,8 +16,24 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .columns import (
+    ID_COLUMN,
+    ColumnMap,
+    ColumnsError,
+    load_column_mapping,
+    map_columns,
+    mapping_sidecar,
+    require_columns,
+    write_column_mapping,
+)
 from .comparison import CORRECTIONS, GroupComparison, compare_groups
-from .errors import CxbenchError, ParameterError
+from .errors import (
+    CommentaryError,
+    CxbenchError,
+    InstrumentError,
+    ParameterError,
+    UnusableFileError,
+)
 from .i18n import LANGUAGES
 from .instrument import (
     DEFAULT_INSTRUMENT,
@@ -25,6 +41,7 @@ from .instrument import (
     available_instruments,
     load_instrument,
 )
+from .layouts import LAYOUTS
 from .loading import dataset_note, read_table
 from .metrics import ces, csat, nps
 from .pipeline import (
@@ -53,7 +70,7 @@ from .validation import (
     write_rejects,
 )
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "error_record", "main"]
 
 EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
 
@@ -68,23 +85,42 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _add_input(parser: argparse.ArgumentParser) -> None:
+def _add_input(parser: argparse.ArgumentParser, *, rejects: bool = True) -> None:
     parser.add_argument(
         "input",
-        help="survey file: CSV (any delimiter), Qualtrics CSV, XLSX, Parquet or SPSS .sav",
+        help="survey file: CSV (any delimiter), XLSX, Parquet or SPSS .sav, in cxbench's "
+        "layout or as Qualtrics, SurveyMonkey, Google Forms, LimeSurvey or Typeform export it",
     )
     _add_instrument(parser)
-    parser.add_argument(
-        "--id-column",
-        default="respondent_id",
-        metavar="C",
-        help="respondent id column (default: %(default)s)",
-    )
+    _add_columns(parser)
+    if not rejects:
+        return
     parser.add_argument(
         "--rejects",
         metavar="PATH",
         help="where rejected rows go (default: beside the input, e.g. "
         "survey.rejects.csv or survey.xlsx.rejects.csv)",
+    )
+
+
+def _add_columns(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--id-column",
+        default=ID_COLUMN,
+        metavar="C",
+        help="respondent id column (default: %(default)s, else the instrument's id_columns, "
+        "else the platform's response id, e.g. Qualtrics' ResponseId)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="MAP.yaml",
+        help="mapping file: id column, item id -> column, answer code -> point (see cxbench "
+        "map --write); default: <input stem>.columns.yaml beside the input, if any",
+    )
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        help="the export's layout, instead of recognising it from the file",
     )
 
 
@@ -290,6 +326,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_instrument(report)
     report.add_argument("--format", choices=("text", "json"), default="text")
 
+    mapper = commands.add_parser(
+        "map",
+        help="show how a survey export's columns are read: layout, id, each item's column",
+        description="Find the layout of a survey export, the respondent id column and each "
+        "item's column (by mapping file, item id, an alias in the instrument, or the "
+        "statement's text in any of its languages), and list the columns left over. Exit "
+        "0: every item found; 2: items missing (named, with the closest columns) or "
+        "ambiguous. --write saves the result as a mapping file to review and reuse.",
+    )
+    _add_input(mapper, rejects=False)
+    mapper.add_argument("--write", metavar="MAP.yaml", help="write the mapping file here")
+    mapper.add_argument("--format", choices=("text", "json"), default="text")
+
     instruments = commands.add_parser(
         "instrument",
         help="show an instrument's dimensions and statements",
@@ -301,7 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationReport:
     """Validate the input; rejected rows are written aside and reported on stderr."""
-    report = load_responses(args.input, instrument, id_column=args.id_column)
+    report = load_responses(
+        args.input, instrument, id_column=args.id_column, columns=args.columns, layout=args.layout
+    )
+    if args.command != "validate" and report.columns and report.columns.layout != "cxbench":
+        print(f"cxbench: {args.input}: {report.intake()}", file=sys.stderr)
     if report.rejected or args.rejects:
         path = write_rejects(report, args.rejects or default_rejects_path(args.input))
         if report.rejected:
@@ -338,6 +391,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(report.to_json())
     else:
         print(report.summary())
+        print(f"  {report.intake()}")
         for error in report.errors[:50]:
             print(f"  {error}")
         if len(report.errors) > 50:
@@ -690,7 +744,66 @@ def _cmd_instrument(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_map(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    mapping = args.columns
+    if mapping is None and mapping_sidecar(args.input).is_file():
+        mapping = mapping_sidecar(args.input)
+    if mapping is not None:
+        mapping = load_column_mapping(mapping, instrument)
+    table = read_table(args.input, layout=args.layout or (mapping.layout if mapping else None))
+    found = map_columns(table, instrument, columns=mapping, id_column=args.id_column)
+    if args.write:
+        write_column_mapping(found, args.write)
+    if args.format == "json":
+        record = found.as_record() | {"rows": len(table.data)}
+        print(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        print(_map_text(found, table.describe_layout, len(table.data)))
+    if args.write:
+        print(f"cxbench: mapping written to {args.write}", file=sys.stderr)
+    if not found.complete:
+        try:
+            require_columns(found, instrument)
+        except ColumnsError as exc:
+            print(f"cxbench: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _map_text(found: ColumnMap, layout: str, rows: int) -> str:
+    ident = f"{found.id_column!r} ({found.id_source})" if found.id_column else found.id_source
+    lines = [f"{found.path}: layout {layout}; {rows} rows", f"id column: {ident}", ""]
+    table = pd.DataFrame(
+        [
+            {"item": m.item, "column": m.column, "how": m.how, "matched": _short(m.text)}
+            for m in found.matches
+        ]
+        + [
+            {
+                "item": item,
+                "column": "(missing)",
+                "how": "",
+                "matched": "closest: " + ", ".join(map(repr, found.suggestions.get(item, ())))
+                if found.suggestions.get(item)
+                else "",
+            }
+            for item in found.missing
+        ]
+    )
+    lines += table.to_string(index=False, justify="left").splitlines()
+    left = ", ".join(found.leftover[:30]) + (" …" if len(found.leftover) > 30 else "")
+    lines += ["", f"columns left over ({len(found.leftover)}): {left or '-'}"]
+    return "\n".join(lines)
+
+
+def _short(text: str | None, width: int = 70) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 _COMMANDS = {
+    "map": _cmd_map,
     "validate": _cmd_validate,
     "score": _cmd_score,
     "compare": _cmd_compare,
@@ -700,6 +813,45 @@ _COMMANDS = {
     "report": _cmd_report,
     "instrument": _cmd_instrument,
 }
+
+
+def error_record(exc: CxbenchError) -> dict:
+    """An error as the JSON that ``--format json`` prints on exit 2.
+
+    ``error`` is the message, ``file`` the file concerned, ``kind`` one of
+    ``columns``, ``unusable_file``, ``commentary``, ``instrument``, ``parameter``;
+    ``row``, ``column``, ``value``, ``missing`` and ``conflicts`` where known.
+
+    Examples
+    --------
+    >>> from cxbench.errors import UnusableFileError
+    >>> error_record(UnusableFileError("s.csv", "the file is empty"))
+    {'error': 's.csv: the file is empty', 'file': 's.csv', 'kind': 'unusable_file'}
+    """
+    kinds = [
+        (ColumnsError, "columns"),
+        (UnusableFileError, "unusable_file"),
+        (CommentaryError, "commentary"),
+        (InstrumentError, "instrument"),
+        (ParameterError, "parameter"),
+    ]
+    kind = next((name for cls, name in kinds if isinstance(exc, cls)), "error")
+    record = {
+        "error": str(exc),
+        "file": getattr(exc, "path", None) or getattr(exc, "source", None),
+        "kind": kind,
+    }
+    for key in ("row", "column", "value"):
+        if getattr(exc, key, None) is not None:
+            record[key] = getattr(exc, key)
+    if isinstance(exc, ParameterError):
+        record["parameter"] = exc.name
+    if isinstance(exc, ColumnsError):
+        if exc.missing:
+            record["missing"] = [{"item": k, "closest": list(v)} for k, v in exc.missing.items()]
+        if exc.conflicts:
+            record["conflicts"] = list(exc.conflicts)
+    return record
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -718,6 +870,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except CxbenchError as exc:
         print(f"cxbench: error: {exc}", file=sys.stderr)
+        if getattr(args, "format", None) == "json":
+            print(json.dumps(error_record(exc), ensure_ascii=False, indent=2, default=str))
         return EXIT_ERROR
     except BrokenPipeError:  # e.g. `cxbench score ... | head`
         sys.stderr.close()

@@ -72,6 +72,8 @@ class Scale:
     min: int
     max: int
     labels: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: answer codes a survey tool exports (normalised code -> point), from ``codes:``
+    codes: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def points(self) -> int:
@@ -83,11 +85,19 @@ class Scale:
         return self.min + self.max - value
 
     def label_codes(self) -> dict[str, int]:
-        """Map every normalised label, in every language, to its point value."""
+        """Map every normalised label, in every language, and every code to its point.
+
+        Examples
+        --------
+        >>> s = Scale(1, 3, {"en": ("No", "Maybe", "Yes")}, codes={"n": 1, "y": 3})
+        >>> s.label_codes()
+        {'no': 1, 'maybe': 2, 'yes': 3, 'n': 1, 'y': 3}
+        """
         codes: dict[str, int] = {}
         for labels in self.labels.values():
             for offset, label in enumerate(labels):
                 codes[normalise_label(label)] = self.min + offset
+        codes.update(self.codes)
         return codes
 
 
@@ -105,6 +115,8 @@ class Item:
     reverse: bool = False
     published_score: float | None = None
     source: str | None = None
+    #: other column names survey tools export the item under (``Q1_1``, ``QID1_1``)
+    columns: tuple[str, ...] = ()
 
     def label(self, language: str = "en") -> str:
         """The statement in ``language``, falling back to English."""
@@ -154,6 +166,8 @@ class Instrument:
     scale: Scale
     dimensions: tuple[Dimension, ...]
     source: str = ""
+    #: respondent id columns to look for, in order, before the platform's own
+    id_columns: tuple[str, ...] = ()
 
     @property
     def items(self) -> list[Item]:
@@ -319,7 +333,41 @@ def _parse_scale(raw: Any, source: str) -> Scale:
                     f"same label as {other[0]}, another point",
                 )
         labels[str(lang)] = tuple(v.strip() for v in values)
-    return Scale(lo, hi, labels)
+    codes = _parse_codes(raw.get("codes"), lo, hi, source, seen)
+    return Scale(lo, hi, labels, codes)
+
+
+def _parse_codes(
+    raw: Any, lo: int, hi: int, source: str, labels: dict[str, tuple[str, int]]
+) -> dict[str, int]:
+    """``scale.codes``: a list of codes lowest point first, or a mapping code -> point."""
+    if raw is None:
+        return {}
+    points = hi - lo + 1
+    if isinstance(raw, list):
+        if len(raw) != points:
+            raise InstrumentError(source, "scale.codes", f"must list {points} codes, lowest first")
+        pairs = [(code, lo + offset) for offset, code in enumerate(raw)]
+    elif isinstance(raw, dict) and raw:
+        pairs = list(raw.items())
+    else:
+        raise InstrumentError(
+            source, "scale.codes", "must be a list of codes or a mapping of code to point"
+        )
+    codes: dict[str, int] = {}
+    for code, point in pairs:
+        where = f"scale.codes.{code}"
+        if isinstance(code, bool) or not isinstance(code, str | int) or not str(code).strip():
+            raise InstrumentError(source, where, "a code must be a non-empty text or number")
+        if isinstance(point, bool) or not isinstance(point, int) or not lo <= point <= hi:
+            raise InstrumentError(source, where, f"must give a point from {lo} to {hi}")
+        key = normalise_label(str(code))
+        if key in labels and labels[key][1] != point - lo:
+            raise InstrumentError(source, where, f"same text as the label {labels[key][0]}")
+        if codes.get(key, point) != point:
+            raise InstrumentError(source, where, "the code is given two points")
+        codes[key] = point
+    return codes
 
 
 def _parse_instrument(raw: Any, source: str) -> Instrument:
@@ -358,7 +406,23 @@ def _parse_instrument(raw: Any, source: str) -> Instrument:
         dimensions.append(
             Dimension(d_id, label or {"en": d_id}, tuple(items), description, published)
         )
-    return Instrument(inst_id, title, scale, tuple(dimensions), source=source)
+    id_columns = _names(raw.get("id_columns"), "id_columns", source)
+    return Instrument(
+        inst_id, title, scale, tuple(dimensions), source=source, id_columns=id_columns
+    )
+
+
+def _names(raw: Any, where: str, source: str) -> tuple[str, ...]:
+    """An optional list of column names (a single name is a list of one)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str | int) and not isinstance(raw, bool):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) and str(v).strip() for v in raw
+    ):
+        raise InstrumentError(source, where, "must be a list of column names")
+    return tuple(str(v).strip() for v in raw)
 
 
 def _published(raw: dict, where: str, source: str) -> float | None:
@@ -389,4 +453,5 @@ def _parse_item(raw: Any, dim_id: str, where: str, source: str, seen: set[str]) 
         raise InstrumentError(
             source, f"{where}.source", f"must be one of {', '.join(_ITEM_SOURCES)}"
         )
-    return Item(item_id, dim_id, text, reverse, published, item_source)
+    columns = _names(raw.get("columns"), f"{where}.columns", source)
+    return Item(item_id, dim_id, text, reverse, published, item_source, columns)

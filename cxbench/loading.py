@@ -2,9 +2,12 @@
 
 Supported: CSV and other delimited text (any of ``, ; TAB |``; UTF-8 with or without
 BOM, UTF-16 with BOM, Windows code pages 1254 (Turkish) and 1251 (Cyrillic) detected),
-Qualtrics CSV exports (the two extra header rows under the column names are
-dropped), Excel XLSX, Parquet and SPSS ``.sav``. The format is recognised from the
-file's first bytes, so a misnamed file is still read correctly.
+Excel XLSX, Parquet and SPSS ``.sav``. The format is recognised from the file's first
+bytes, so a misnamed file is still read correctly. The survey platform's layout is
+recognised too (:mod:`cxbench.layouts`): header rows a platform puts under the column
+names (Qualtrics, SurveyMonkey) are taken out of the data but kept, with what they say
+of each column, for matching the items' columns and for writing rejected rows back as
+the file had them.
 
 Text formats are read as text, cell for cell, so that rejected rows can be written
 aside exactly as they were; typed formats (XLSX, Parquet, SPSS) keep their types.
@@ -16,15 +19,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
 
 from .errors import UnusableFileError
+from .layouts import LAYOUTS, Layout, describe_columns, detect_layout
 
 __all__ = [
     "RawTable",
@@ -35,7 +39,8 @@ __all__ = [
 ]
 
 _DELIMITERS = ",;\t|"
-_QUALTRICS_IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:')
+#: Rows read as text to recognise a layout (the column names excluded).
+_LAYOUT_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,27 @@ class RawTable:
         (header = line 1) or the row of a worksheet; for Parquet and SPSS, the
         1-based record number.
     format : str
-        ``csv``, ``qualtrics``, ``xlsx``, ``parquet`` or ``sav``.
+        The file type: ``csv``, ``xlsx``, ``parquet`` or ``sav``.
     encoding, delimiter : str or None
         As detected, for text formats.
     ragged : dict
         Records whose number of fields differs from the header's: position in
         ``data`` -> all the fields the record had (``data`` holds them cut or
         padded to the header's width).
+    layout : str
+        The export's layout (one of :data:`cxbench.layouts.LAYOUTS`).
+    header : tuple of str
+        The column names as the file has them (``data`` names a blank one
+        ``(column N)``).
+    header_rows : tuple of tuples of str
+        The layout's header rows under the column names, as in the file.
+    texts, codes : dict
+        Per column of ``data``: the texts that describe it (question texts, SPSS
+        variable labels) and other codes it goes by (Qualtrics import ids).
+    value_labels : dict
+        Per column: value -> label (SPSS).
+    missing_values : dict
+        Per column: ``(low, high)`` ranges of user-missing values (SPSS).
     """
 
     path: str
@@ -69,6 +88,29 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     ragged: dict[int, list[str]] = field(default_factory=dict)
+    layout: str = "generic"
+    header: tuple[str, ...] = ()
+    header_rows: tuple[tuple[str, ...], ...] = ()
+    texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    codes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    missing_values: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+
+    @property
+    def describe_layout(self) -> str:
+        """The layout in words, for summaries.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> RawTable("s.csv", pd.DataFrame(), [], "csv", layout="qualtrics").describe_layout
+        'qualtrics (Qualtrics, 3 header rows)'
+        """
+        rows = 1 + len(self.header_rows) if self.header_rows else 1 + Layout(self.layout).extra_rows
+        if self.format == "sav" or self.format == "parquet":
+            return f"{self.layout} ({Layout(self.layout).platform}, {self.format} file)"
+        plural = "s" if rows > 1 else ""
+        return f"{self.layout} ({Layout(self.layout).platform}, {rows} header row{plural})"
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -149,13 +191,17 @@ def _kind(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def read_table(path: str | Path) -> RawTable:
+def read_table(path: str | Path, *, layout: str | None = None) -> RawTable:
     """Read a survey export into a :class:`RawTable`.
 
     Parameters
     ----------
     path : str or Path
-        A CSV (or other delimited text), Qualtrics CSV, XLSX, Parquet or SPSS file.
+        A CSV (or other delimited text), XLSX, Parquet or SPSS file, in cxbench's
+        layout or as a survey platform exports it.
+    layout : str, optional
+        Force a layout (one of :data:`cxbench.layouts.LAYOUTS`) instead of
+        recognising it from the file.
 
     Returns
     -------
@@ -176,9 +222,21 @@ def read_table(path: str | Path) -> RawTable:
     >>> table = read_table(folder / "s.csv")
     >>> table.encoding, table.delimiter, table.rows, list(table.data.columns)
     ('cp1254', ';', [2, 4], ['id', 'sektör'])
+
+    A Qualtrics export: the question texts and import ids under the column names
+    are not respondents; respondents' rows keep their line numbers.
+
+    >>> text = ('ResponseId,Q1_1\\n"Response ID","Stem - Statement"\\n'
+    ...         '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1_1""}"\\nR_1,4\\n')
+    >>> _ = (folder / "q.csv").write_text(text, encoding="utf-8")
+    >>> table = read_table(folder / "q.csv")
+    >>> table.layout, table.rows, table.texts["Q1_1"], table.codes["Q1_1"]
+    ('qualtrics', [4], ('Stem - Statement',), ('QID1_1',))
     """
     path = Path(path)
     name = str(path)
+    if layout is not None and layout not in LAYOUTS:
+        raise UnusableFileError(name, f"unknown layout {layout!r} (layouts: {', '.join(LAYOUTS)})")
     if not path.exists():
         raise UnusableFileError(name, "no such file")
     if path.is_dir():
@@ -197,7 +255,7 @@ def read_table(path: str | Path) -> RawTable:
         "sav": _read_sav,
         "csv": _read_text,
     }
-    table = reader[kind](path)
+    table = reader[kind](path, layout)
     _check_header(table)
     if table.data.empty:
         raise UnusableFileError(name, "the table has a header but no data rows")
@@ -205,7 +263,7 @@ def read_table(path: str | Path) -> RawTable:
 
 
 def _check_header(table: RawTable) -> None:
-    columns = [str(c) for c in table.data.columns]
+    columns = [str(c) for c in table.header or table.data.columns]
     if not columns or all(not c.strip() for c in columns):
         raise UnusableFileError(table.path, "no header row with column names")
     seen: set[str] = set()
@@ -215,7 +273,45 @@ def _check_header(table: RawTable) -> None:
         seen.add(column)
 
 
-def _read_text(path: Path) -> RawTable:
+def _column_names(header: list[str]) -> list[str]:
+    """Names for ``data``: the header's, a blank one as ``(column N)``."""
+    return [name if name else f"(column {i})" for i, name in enumerate(header, start=1)]
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _split_layout(
+    name: str, header: list[str], body: list, layout: str | None, text_of
+) -> tuple[Layout, list[tuple[str, ...]], list]:
+    """Recognise (or take) the layout and split its header rows off the body."""
+    chosen = (
+        Layout(layout)
+        if layout
+        else detect_layout(header, [text_of(row) for row in body[:_LAYOUT_ROWS]])
+    )
+    extra = [tuple(text_of(row)) for row in body[: chosen.extra_rows]]
+    if len(body) <= chosen.extra_rows:
+        raise UnusableFileError(
+            name,
+            f"the table has a header ({chosen.platform} layout, "
+            f"{1 + chosen.extra_rows} header rows) but no data rows",
+        )
+    return chosen, extra, body[chosen.extra_rows :]
+
+
+def _described(
+    chosen: Layout, header: list[str], names: list[str], extra: list[tuple[str, ...]]
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    texts, codes = describe_columns(chosen.name, header, extra)
+    return (
+        {names[i]: t for i, t in texts.items() if i < len(names)},
+        {names[i]: c for i, c in codes.items() if i < len(names)},
+    )
+
+
+def _read_text(path: Path, layout: str | None) -> RawTable:
     name = str(path)
     raw = path.read_bytes()
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -242,15 +338,14 @@ def _read_text(path: Path) -> RawTable:
         ]
     except csv.Error as exc:
         raise UnusableFileError(name, f"not a readable delimited table ({exc})") from None
-    (_, header), body = records[0], records[1:]
-    header = [column.strip() for column in header]
+    (_, original), body = records[0], records[1:]
+    header = [column.strip() for column in original]
     if len(header) < 2:
         raise UnusableFileError(
             name, "not a table: the header has a single column (no delimiter found)"
         )
-    fmt = "csv"
-    if len(body) >= 2 and any(_QUALTRICS_IMPORT_ID.match(cell) for cell in body[1][1]):
-        fmt, body = "qualtrics", body[2:]
+    chosen, extra, body = _split_layout(name, header, body, layout, lambda record: record[1])
+    names = _column_names(header)
     width = len(header)
     ragged: dict[int, list[str]] = {}
     cells: list[list[str]] = []
@@ -259,12 +354,26 @@ def _read_text(path: Path) -> RawTable:
             ragged[position] = fields
             fields = (fields + [""] * width)[:width]
         cells.append(fields)
-    data = pd.DataFrame(cells, columns=header, dtype=object)
+    data = pd.DataFrame(cells, columns=names, dtype=object)
     rows = [line for line, _ in body]
-    return RawTable(name, data, rows, fmt, encoding, delimiter, ragged)
+    texts, codes = _described(chosen, header, names, extra)
+    return RawTable(
+        name,
+        data,
+        rows,
+        "csv",
+        encoding,
+        delimiter,
+        ragged,
+        layout=chosen.name,
+        header=tuple(original),
+        header_rows=tuple(extra),
+        texts=texts,
+        codes=codes,
+    )
 
 
-def _read_xlsx(path: Path) -> RawTable:
+def _read_xlsx(path: Path, layout: str | None) -> RawTable:
     name = str(path)
     try:
         sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
@@ -273,32 +382,80 @@ def _read_xlsx(path: Path) -> RawTable:
     sheet = sheet.dropna(how="all")
     if sheet.empty:
         raise UnusableFileError(name, "the first worksheet is empty")
-    header = ["" if pd.isna(v) else str(v).strip() for v in sheet.iloc[0]]
-    data = sheet.iloc[1:].copy()
-    data.columns = header
+    original = [_as_text(v) for v in sheet.iloc[0]]
+    header = [v.strip() for v in original]
+    body = list(range(1, len(sheet)))
+
+    def text_of(position: int) -> list[str]:
+        return [_as_text(v) for v in sheet.iloc[position]]
+
+    chosen, extra, body = _split_layout(name, header, body, layout, text_of)
+    names = _column_names(header)
+    data = sheet.iloc[body].copy()
+    data.columns = names
     rows = [int(i) + 1 for i in data.index]
-    return RawTable(name, data.reset_index(drop=True), rows, "xlsx")
+    texts, codes = _described(chosen, header, names, extra)
+    return RawTable(
+        name,
+        data.reset_index(drop=True),
+        rows,
+        "xlsx",
+        layout=chosen.name,
+        header=tuple(original),
+        header_rows=tuple(extra),
+        texts=texts,
+        codes=codes,
+    )
 
 
-def _read_parquet(path: Path) -> RawTable:
+def _read_parquet(path: Path, layout: str | None) -> RawTable:
     name = str(path)
     try:
         data = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise UnusableFileError(name, f"not a readable Parquet file ({exc})") from None
     data.columns = [str(c) for c in data.columns]
-    return RawTable(name, data.reset_index(drop=True), list(range(1, len(data) + 1)), "parquet")
+    chosen = Layout(layout) if layout else detect_layout(list(data.columns), [])
+    return RawTable(
+        name,
+        data.reset_index(drop=True),
+        list(range(1, len(data) + 1)),
+        "parquet",
+        layout=chosen.name,
+        header=tuple(data.columns),
+    )
 
 
-def _read_sav(path: Path) -> RawTable:
+def _read_sav(path: Path, layout: str | None) -> RawTable:
     import pyreadstat
 
     name = str(path)
     try:
-        data, _meta = pyreadstat.read_sav(str(path))
+        # user-missing values are kept as values (rejected rows are written as they
+        # were) and treated as missing answers by validation
+        data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise UnusableFileError(name, f"not a readable SPSS .sav file ({exc})") from None
-    return RawTable(name, data, list(range(1, len(data) + 1)), "sav")
+    data.columns = [str(c) for c in data.columns]
+    labels = meta.column_names_to_labels or {}
+    texts = {str(c): (str(t).strip(),) for c, t in labels.items() if t and str(t).strip()}
+    value_labels = {str(c): dict(v) for c, v in (meta.variable_value_labels or {}).items() if v}
+    missing = {
+        str(c): tuple((float(r["lo"]), float(r["hi"])) for r in ranges)
+        for c, ranges in (meta.missing_ranges or {}).items()
+        if ranges and all(isinstance(r.get("lo"), int | float) for r in ranges)
+    }
+    return RawTable(
+        name,
+        data,
+        list(range(1, len(data) + 1)),
+        "sav",
+        layout=layout or "spss",
+        header=tuple(data.columns),
+        texts=texts,
+        value_labels=value_labels,
+        missing_values=missing,
+    )
 
 
 def dataset_note(path: str | Path) -> str | None:

@@ -18,10 +18,10 @@ import pandas as pd
 
 from .errors import ParameterError
 from .instrument import Instrument
-from .loading import dataset_note, read_table
+from .loading import dataset_note
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .scoring import dimension_scores, item_scores, published_comparison
-from .validation import ValidationReport, validate_responses, write_rejects
+from .validation import ValidationReport, load_responses, write_rejects
 
 __all__ = [
     "EditionInputs",
@@ -194,7 +194,7 @@ def write_edition_tables(
     -------
     EditionTables
     """
-    report = validate_responses(read_table(data_path), instrument, id_column=id_column)
+    report = load_responses(data_path, instrument, id_column=id_column)
     note = dataset_note(data_path)
     folder = Path(out) / str(edition) / "tables"
     data = report.data

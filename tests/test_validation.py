@@ -445,15 +445,24 @@ def test_missing_item_column_is_unusable_and_names_the_items(tmp_path):
 
 
 def test_missing_column_through_cli_is_exit_2_one_line(tmp_path, capsys):
-    """Requirement: unusable through the CLI: one 'cxbench: error:' line, exit code 2."""
+    """Requirement: unusable through the CLI: one 'cxbench: error:' line, exit code 2;
+    with --format json the same error is also JSON on standard output (issue 12)."""
     header = [c for c in HEADER if c != "measure_1"]
     path = write_csv(tmp_path / "s.csv", [["R1", "Banka", *["3"] * 11]], header=header)
     assert main(["validate", str(path), "--format", "json"]) == 2
     out, err = capsys.readouterr()
-    assert out == ""
-    assert err == (
-        f"cxbench: error: {path}: item column missing for instrument 'digital-cx-2023': measure_1\n"
+    message = (
+        f"{path}: item column missing for instrument 'digital-cx-2023': measure_1; "
+        "see cxbench map"
     )
+    assert err == f"cxbench: error: {message}\n"
+    record = json.loads(out)
+    assert record["error"] == message
+    assert record["file"] == str(path)
+    assert record["kind"] == "columns"
+    assert record["missing"] == [{"item": "measure_1", "closest": []}]
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().out == ""  # text format: the error line only
 
 
 def test_item_and_id_columns_match_case_insensitively(tmp_path):
@@ -489,7 +498,14 @@ def test_validate_json_shape_and_values(hand_made, capsys):
     row, column, value, reason; exit 1 when rows were rejected; rejects beside the input."""
     assert main(["validate", str(hand_made), "--format", "json"]) == 1
     out, err = capsys.readouterr()
-    assert json.loads(out) == {
+    record = json.loads(out)
+    intake = {key: record.pop(key) for key in ("layout", "id_column", "id_source", "items")}
+    assert intake["layout"] == "cxbench"
+    assert intake["id_column"] == "respondent_id"
+    assert [(i["item"], i["column"], i["how"]) for i in intake["items"]] == [
+        (item, item, "id") for item in ITEMS
+    ]
+    assert record == {
         "file": str(hand_made),
         "read": 4,
         "accepted": 2,
@@ -530,8 +546,11 @@ def test_validate_text_lists_summary_and_errors(hand_made, capsys, tmp_path):
     assert main(["validate", str(hand_made), "--rejects", str(target)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{hand_made}: 4 rows read, 2 accepted, 2 rejected"
-    assert out[1] == "  row 3, column 'measure_1', value '6': outside the scale 1–5"
-    assert len(out) == 4
+    assert out[1] == (
+        "  layout cxbench; id column 'respondent_id' (cxbench's own name); 12 items: id 12"
+    )
+    assert out[2] == "  row 3, column 'measure_1', value '6': outside the scale 1–5"
+    assert len(out) == 5
     assert [c[0] for c in read_rejects(target)[1:]] == ["3", "5"]
     assert not hand_made.with_name("hand.rejects.csv").exists()
 
