@@ -774,24 +774,16 @@ def _cmd_map(args: argparse.Namespace) -> int:
 def _map_text(found: ColumnMap, layout: str, rows: int) -> str:
     ident = f"{found.id_column!r} ({found.id_source})" if found.id_column else found.id_source
     lines = [f"{found.path}: layout {layout}; {rows} rows", f"id column: {ident}", ""]
-    table = pd.DataFrame(
-        [
-            {"item": m.item, "column": m.column, "how": m.how, "matched": _short(m.text)}
-            for m in found.matches
-        ]
-        + [
-            {
-                "item": item,
-                "column": "(missing)",
-                "how": "",
-                "matched": "closest: " + ", ".join(map(repr, found.suggestions.get(item, ())))
-                if found.suggestions.get(item)
-                else "",
-            }
-            for item in found.missing
-        ]
-    )
-    lines += table.to_string(index=False, justify="left").splitlines()
+    rows = [(m.item, m.column, m.how, _short(m.text)) for m in found.matches]
+    for item in found.missing:
+        close = found.suggestions.get(item, ())
+        rows.append(
+            (item, "(missing)", "", "closest: " + ", ".join(map(repr, close)) if close else "")
+        )
+    widths = [max(len(str(r[i])) for r in [("item", "column", "how", ""), *rows]) for i in range(3)]
+    for record in [("item", "column", "how", "matched"), *rows]:
+        cells = [str(c).ljust(w) for c, w in zip(record[:3], widths, strict=True)]
+        lines.append("  ".join([*cells, record[3]]).rstrip())
     left = ", ".join(found.leftover[:30]) + (" …" if len(found.leftover) > 30 else "")
     lines += ["", f"columns left over ({len(found.leftover)}): {left or '-'}"]
     return "\n".join(lines)
