@@ -5,6 +5,7 @@ Usage (from the repository, in its environment; ``make benchmark`` does this)::
 
     python benchmarks/run.py                 # everything, 3 runs of each measurement
     python benchmarks/run.py --only bootstrap --repeat 5
+    python benchmarks/run.py --only intake   # validate: Qualtrics export vs own layout
     python benchmarks/run.py --quick         # a smoke run: small sizes, 1 run each
 
 It writes ``benchmarks/results/results.json`` (every run's figures) and
@@ -29,11 +30,15 @@ machine falls on both, and every speed claim is a ratio of two medians of this r
 3. Bootstrap: BCa intervals for 12 sectors × 3 dimensions, 10,000 resamples, with
    :func:`cxbench.comparison.group_statistics`, against ``pingouin.compute_bootci``
    group by group and a hand-written resampling loop.
+4. Intake: ``cxbench validate`` of a generated Qualtrics export (3 header rows,
+   metadata columns, every item found by its statement text) against the same
+   respondents in cxbench's own layout (``--intake-rows``, default 100,000).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
@@ -466,6 +471,110 @@ def bench_bootstrap(args: argparse.Namespace) -> dict[str, Any]:
 # ------------------------------------------------------------------ output
 
 
+# ------------------------------------------------------------------ intake
+
+QUALTRICS_META = [
+    ("StartDate", "Start Date", '{"ImportId":"startDate","timeZone":"Europe/Istanbul"}'),
+    ("EndDate", "End Date", '{"ImportId":"endDate","timeZone":"Europe/Istanbul"}'),
+    ("Status", "Response Type", '{"ImportId":"status"}'),
+    ("Progress", "Progress", '{"ImportId":"progress"}'),
+    ("Duration (in seconds)", "Duration (in seconds)", '{"ImportId":"duration"}'),
+    ("Finished", "Finished", '{"ImportId":"finished"}'),
+    ("ResponseId", "Response ID", '{"ImportId":"_recordId"}'),
+    ("UserLanguage", "User Language", '{"ImportId":"userLanguage"}'),
+]
+
+
+def intake_files(n: int, folder: Path, seed: int = 2023) -> tuple[Path, Path, Path]:
+    """The same ``n`` respondents three times: cxbench's layout (id, sector, items),
+    cxbench's layout with the Qualtrics file's metadata columns too, and a Qualtrics
+    export.
+
+    The Qualtrics file has its three header rows, metadata columns and the matrix as
+    ``Q1_1`` … with ``stem - statement`` texts, so that every item is found by text.
+    The second file has the same cells but cxbench's names and one header row: the
+    difference between it and the export is the layout and the matching alone.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> plain, wide, qualtrics = intake_files(3, Path(tempfile.mkdtemp()))
+    >>> plain.read_text().splitlines()[0].split(",")[:3]
+    ['respondent_id', 'sector', 'measure_1']
+    >>> wide.read_text(encoding="utf-8-sig").splitlines()[0].replace('"', '').split(",")[6:9]
+    ['respondent_id', 'UserLanguage', 'sector']
+    >>> len(qualtrics.read_text(encoding="utf-8-sig").splitlines())
+    6
+    """
+    from cxbench import load_instrument
+
+    inst = load_instrument()
+    rng = np.random.default_rng(seed)
+    answers = rng.integers(1, 6, size=(n, len(inst.items)))
+    sectors = np.array(["Finance", "Telecom", "Retail", "Energy"])[rng.integers(0, 4, n)]
+    ids = [f"R_{i:012d}" for i in range(n)]
+    plain, qualtrics = folder / f"intake_{n}.csv", folder / f"intake_{n}_qualtrics.csv"
+    wide = folder / f"intake_{n}_wide.csv"
+    meta = ["2023-03-14 10:22:03", "2023-03-14 10:30:55", "0", "100", "532", "1"]
+    with plain.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["respondent_id", "sector", *inst.item_ids])
+        for i in range(n):
+            out.writerow([ids[i], sectors[i], *answers[i]])
+    names = [m[0] for m in QUALTRICS_META]
+    names[names.index("ResponseId")] = "respondent_id"
+    with wide.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        out.writerow([*names, "sector", *inst.item_ids])
+        for i in range(n):
+            out.writerow([*meta, ids[i], "EN", sectors[i], *answers[i]])
+    stem = "How much do you agree with the following statements?"
+    codes = [f"Q1_{k}" for k in range(1, len(inst.items) + 1)]
+    with qualtrics.open("w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        out.writerow([m[0] for m in QUALTRICS_META] + ["sector", *codes])
+        out.writerow(
+            [m[1] for m in QUALTRICS_META]
+            + ["Sector"]
+            + [f"{stem} - {item.text['en']}" for item in inst.items]
+        )
+        out.writerow(
+            [m[2] for m in QUALTRICS_META]
+            + ['{"ImportId":"QID2_TEXT"}']
+            + [f'{{"ImportId":"QID1_{k}"}}' for k in range(1, len(codes) + 1)]
+        )
+        for i in range(n):
+            out.writerow([*meta, ids[i], "EN", sectors[i], *answers[i]])
+    return plain, wide, qualtrics
+
+
+def bench_intake(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
+    """``cxbench validate`` of a Qualtrics export against the same rows in cxbench's layout."""
+    n = 2_000 if args.quick else args.intake_rows
+    files = dict(
+        zip(
+            ["cxbench layout", "cxbench layout, Qualtrics' columns", "Qualtrics export"],
+            intake_files(n, scratch),
+            strict=True,
+        )
+    )
+    log = scratch / "intake.log"
+    cxbench = str(BIN / "cxbench")
+    runs = {
+        name: (lambda i, path=path: timed([cxbench, "validate", str(path)], log=log))
+        for name, path in files.items()
+    }
+    seconds = interleaved(runs, args.repeat)
+    medians = {name: median(values) for name, values in seconds.items()}
+    return {
+        "rows": n,
+        "seconds": seconds,
+        "median_seconds": medians,
+        "ratio": medians["Qualtrics export"] / medians["cxbench layout, Qualtrics' columns"],
+        "bytes": {name: path.stat().st_size for name, path in files.items()},
+    }
+
+
 def render(results: dict[str, Any]) -> str:
     """The Markdown tables of a benchmark run."""
     out = []
@@ -588,6 +697,29 @@ def render(results: dict[str, Any]) -> str:
                 ],
             )
         )
+    if "intake" in results:
+        r = results["intake"]
+        same = r["median_seconds"]["cxbench layout, Qualtrics' columns"]
+        out.append(
+            f"\n**Intake** — `cxbench validate` of {r['rows']:,} respondents, the same "
+            "answers in cxbench's layout and as a Qualtrics export (3 header rows, "
+            "metadata columns, items found by statement text):\n"
+        )
+        out.append(
+            markdown_table(
+                ["file", "MB", "seconds (median)", "runs", "vs the same cells, own layout"],
+                [
+                    [
+                        name,
+                        f"{r['bytes'][name] / 1e6:.1f}",
+                        f"{r['median_seconds'][name]:.2f}",
+                        ", ".join(f"{v:.2f}" for v in r["seconds"][name]),
+                        f"{r['median_seconds'][name] / same:.2f}",
+                    ]
+                    for name in r["median_seconds"]
+                ],
+            )
+        )
     return "\n".join(out) + "\n"
 
 
@@ -603,7 +735,10 @@ def update_readme(table: str, readme: Path = ROOT / "README.md") -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="reports,scoring,bootstrap")
+    parser.add_argument("--only", default="reports,scoring,bootstrap,intake")
+    parser.add_argument(
+        "--intake-rows", type=int, default=100_000, help="respondents validated (intake)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each (median)")
     parser.add_argument("--quick", action="store_true", help="small sizes, a smoke run")
     parser.add_argument("--data", type=Path, default=ROOT / "data")
@@ -639,6 +774,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     with tempfile.TemporaryDirectory(prefix="cxbench-bench-") as tmp:
         scratch = Path(tmp)
+        if "intake" in parts:
+            results["intake"] = bench_intake(args, scratch)
         if "bootstrap" in parts:
             results["bootstrap"] = bench_bootstrap(args)
         if "scoring" in parts:
@@ -646,14 +783,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "reports" in parts:
             results["reports"] = bench_reports(args, scratch)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    suffix = "-quick" if args.quick else ""
+    # a partial run (--only) keeps its own files: the full run's stay as they were
+    partial = parts != {"reports", "scoring", "bootstrap", "intake"}
+    suffix = ("-" + "-".join(sorted(parts)) if partial else "") + ("-quick" if args.quick else "")
     (RESULTS / f"results{suffix}.json").write_text(
         json.dumps(results, indent=2) + "\n", encoding="utf-8"
     )
     table = render(results)
     (RESULTS / f"results{suffix}.md").write_text(table, encoding="utf-8")
     print(table)
-    if args.readme and not args.quick:
+    if args.readme and not args.quick and not partial:
         update_readme(table)
     return 0
 

@@ -452,8 +452,7 @@ def test_missing_column_through_cli_is_exit_2_one_line(tmp_path, capsys):
     assert main(["validate", str(path), "--format", "json"]) == 2
     out, err = capsys.readouterr()
     message = (
-        f"{path}: item column missing for instrument 'digital-cx-2023': measure_1; "
-        "see cxbench map"
+        f"{path}: item column missing for instrument 'digital-cx-2023': measure_1; see cxbench map"
     )
     assert err == f"cxbench: error: {message}\n"
     record = json.loads(out)
