@@ -63,7 +63,7 @@ _EXTRA_ROWS = {"qualtrics": 2, "qualtrics-legacy": 1, "surveymonkey": 1}
 
 _PLATFORM_NAMES = {
     "qualtrics": "Qualtrics",
-    "qualtrics-legacy": "Qualtrics (legacy export)",
+    "qualtrics-legacy": "Qualtrics legacy",
     "surveymonkey": "SurveyMonkey",
     "google-forms": "Google Forms",
     "limesurvey": "LimeSurvey",
