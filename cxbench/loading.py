@@ -301,13 +301,30 @@ def _split_layout(
     return chosen, extra, body[chosen.extra_rows :]
 
 
-def _described(
-    chosen: Layout, header: list[str], names: list[str], extra: list[tuple[str, ...]]
-) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    texts, codes = describe_columns(chosen.name, header, extra)
-    return (
-        {names[i]: t for i, t in texts.items() if i < len(names)},
-        {names[i]: c for i, c in codes.items() if i < len(names)},
+def _layout_table(
+    name: str,
+    data: pd.DataFrame,
+    rows: list[int],
+    fmt: str,
+    chosen: Layout,
+    original: list[str],
+    extra: list[tuple[str, ...]],
+    *text_fields: Any,
+) -> RawTable:
+    """A table of a text or worksheet file, with what its header rows say per column."""
+    names = list(data.columns)
+    texts, codes = describe_columns(chosen.name, [c.strip() for c in original], extra)
+    return RawTable(
+        name,
+        data,
+        rows,
+        fmt,
+        *text_fields,
+        layout=chosen.name,
+        header=tuple(original),
+        header_rows=tuple(extra),
+        texts={names[i]: t for i, t in texts.items() if i < len(names)},
+        codes={names[i]: c for i, c in codes.items() if i < len(names)},
     )
 
 
@@ -356,20 +373,8 @@ def _read_text(path: Path, layout: str | None) -> RawTable:
         cells.append(fields)
     data = pd.DataFrame(cells, columns=names, dtype=object)
     rows = [line for line, _ in body]
-    texts, codes = _described(chosen, header, names, extra)
-    return RawTable(
-        name,
-        data,
-        rows,
-        "csv",
-        encoding,
-        delimiter,
-        ragged,
-        layout=chosen.name,
-        header=tuple(original),
-        header_rows=tuple(extra),
-        texts=texts,
-        codes=codes,
+    return _layout_table(
+        name, data, rows, "csv", chosen, original, extra, encoding, delimiter, ragged
     )
 
 
@@ -394,18 +399,7 @@ def _read_xlsx(path: Path, layout: str | None) -> RawTable:
     data = sheet.iloc[body].copy()
     data.columns = names
     rows = [int(i) + 1 for i in data.index]
-    texts, codes = _described(chosen, header, names, extra)
-    return RawTable(
-        name,
-        data.reset_index(drop=True),
-        rows,
-        "xlsx",
-        layout=chosen.name,
-        header=tuple(original),
-        header_rows=tuple(extra),
-        texts=texts,
-        codes=codes,
-    )
+    return _layout_table(name, data.reset_index(drop=True), rows, "xlsx", chosen, original, extra)
 
 
 def _read_parquet(path: Path, layout: str | None) -> RawTable:
