@@ -41,8 +41,8 @@ from typing import Any
 import yaml
 
 from .errors import UnusableFileError
-from .instrument import Instrument, normalise_label
-from .layouts import Layout, platform_id_columns
+from .instrument import Instrument, answer_key, normalise_label
+from .layouts import LAYOUTS, Layout, platform_id_columns
 from .loading import RawTable
 
 __all__ = [
@@ -337,10 +337,8 @@ def load_column_mapping(path: str | Path, instrument: Instrument | None = None) 
     if ident is not None and (isinstance(ident, bool | dict | list) or not str(ident).strip()):
         raise UnusableFileError(name, "id: must be a column name")
     layout = raw.get("layout")
-    if layout is not None and (not isinstance(layout, str) or layout not in _layout_names()):
-        raise UnusableFileError(
-            name, f"layout: {layout!r} is not a layout ({', '.join(_layout_names())})"
-        )
+    if layout is not None and (not isinstance(layout, str) or layout not in LAYOUTS):
+        raise UnusableFileError(name, f"layout: {layout!r} is not a layout ({', '.join(LAYOUTS)})")
     items_raw = raw.get("items") or {}
     if not isinstance(items_raw, dict):
         raise UnusableFileError(name, "items: must map item ids to column names")
@@ -368,23 +366,10 @@ def load_column_mapping(path: str | Path, instrument: Instrument | None = None) 
         if instrument and not instrument.scale.min <= point <= instrument.scale.max:
             lo, hi = instrument.scale.min, instrument.scale.max
             raise UnusableFileError(name, f"answers.{code}: {point} is outside the scale {lo}–{hi}")
-        answers[_answer_key(code)] = point
+        answers[answer_key(code)] = point
     return ColumnMapping(
         str(ident).strip() if ident is not None else None, items, answers, layout, name
     )
-
-
-def _layout_names() -> tuple[str, ...]:
-    from .layouts import LAYOUTS
-
-    return LAYOUTS
-
-
-def _answer_key(value: Any) -> str:
-    """The key an answer is looked up by: its normalised text (4.0 -> '4')."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalise_label(str(value))
 
 
 def _find_header(table: RawTable, wanted: str) -> list[str]:

@@ -9,6 +9,7 @@ dimensions and items work the same way.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ __all__ = [
     "Instrument",
     "Item",
     "Scale",
+    "answer_key",
     "available_instruments",
     "load_instrument",
     "normalise_label",
@@ -56,6 +58,33 @@ def normalise_label(text: str) -> str:
     # casefold() turns the dotted capital İ into "i" + combining dot above.
     folded = folded.replace("i\u0307", "i").replace("ı", "i")
     return re.sub(r"\s+", " ", folded).strip()
+
+
+def answer_key(value: Any) -> str | None:
+    """The text an answer is looked up by among labels and codes, or ``None``.
+
+    Text is normalised as :func:`normalise_label` does; a whole number, typed or not,
+    is its digits (an SPSS or Excel ``4.0`` is ``"4"``), so that an answer code given
+    as a number matches the same answer read as text. Booleans and non-finite
+    numbers have no key.
+
+    Examples
+    --------
+    >>> answer_key(" Strongly AGREE "), answer_key(4.0), answer_key(4), answer_key(2.5)
+    ('strongly agree', '4', '4', '2.5')
+    >>> answer_key(True) is None, answer_key(float("nan")) is None
+    (True, True)
+    """
+    if isinstance(value, str):
+        return normalise_label(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real) and math.isfinite(value):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return None
 
 
 @dataclass(frozen=True)

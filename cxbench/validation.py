@@ -44,7 +44,7 @@ from .columns import (
     require_columns,
 )
 from .errors import UnusableFileError
-from .instrument import Instrument, load_instrument, normalise_label
+from .instrument import Instrument, answer_key, load_instrument, normalise_label
 from .loading import RawTable, read_table
 
 __all__ = [
@@ -201,19 +201,6 @@ def _is_missing(value: Any) -> bool:
     return False
 
 
-def _answer_key(value: Any) -> str | None:
-    """The text an answer is looked up by in a codebook (4.0 -> '4'), or None."""
-    if isinstance(value, str):
-        return normalise_label(value)
-    if isinstance(value, bool | np.bool_):
-        return None
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating) and math.isfinite(value):
-        return str(int(value)) if float(value).is_integer() else repr(float(value))
-    return None
-
-
 def _code_value(
     value: Any, instrument: Instrument, codebook: Mapping[str, float]
 ) -> tuple[float, str]:
@@ -227,7 +214,7 @@ def _code_value(
         return math.nan, ""
     if isinstance(value, bool | np.bool_):
         return math.nan, f"not an answer on the {lo}–{hi} scale"
-    key = _answer_key(value)
+    key = answer_key(value)
     if key is not None and key in codebook:
         return float(codebook[key]), ""
     if isinstance(value, str):
@@ -281,7 +268,7 @@ def _codebook(
         for offset in range(scale.points):
             book.setdefault(f"a{offset + 1}", float(scale.min + offset))
     for value, label in table.value_labels.get(column, {}).items():
-        key, point = _answer_key(value), labels.get(normalise_label(str(label)))
+        key, point = answer_key(value), labels.get(normalise_label(str(label)))
         if key is not None and point is not None:
             book[key] = float(point)
     for low, high in table.missing_values.get(column, ()):
@@ -289,7 +276,7 @@ def _codebook(
             if isinstance(value, int | float | np.integer | np.floating) and (
                 low <= float(value) <= high
             ):
-                book[_answer_key(value)] = math.nan
+                book[answer_key(value)] = math.nan
     book.update({key: float(point) for key, point in answers.items()})
     return book
 

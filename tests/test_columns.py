@@ -511,3 +511,63 @@ def test_spss_user_missing_and_value_labels_are_used(canonical):
     report = load_responses(EXPORTS / "spss_ru.sav", INST)
     assert int(report.data[INST.item_ids].isna().to_numpy().sum()) == 6
     assert report.data["measure_1"].tolist() == canonical["measure_1"].tolist()
+
+
+# ---------------------------------------------------------------------------
+# Another instrument: 7 points, two dimensions, English and Turkish, a reversed item
+# ---------------------------------------------------------------------------
+
+SEVEN = """\
+id: service-7
+scale:
+  min: 1
+  max: 7
+  labels:
+    en: [Never, Very rarely, Rarely, Sometimes, Often, Very often, Always]
+    tr: [Hiçbir zaman, Çok nadiren, Nadiren, Bazen, Sık sık, Çok sık, Her zaman]
+dimensions:
+  - id: listen
+    label: {en: Listen, tr: Dinleme}
+    items:
+      - id: listen_1
+        text:
+          en: We ask customers after every contact.
+          tr: Her temastan sonra müşteriye soruyoruz.
+      - id: listen_2
+        reverse: true
+        text: {en: Complaints go unanswered., tr: Şikâyetler yanıtsız kalıyor.}
+  - id: act
+    label: {en: Act, tr: Harekete geçme}
+    items:
+      - id: act_1
+        text:
+          en: Teams change processes because of feedback.
+          tr: Ekipler geri bildirim yüzünden süreçleri değiştiriyor.
+"""
+
+
+def test_another_instrument_from_a_turkish_google_forms_export(tmp_path):
+    """A 7-point instrument of our own, answered in Turkish through Google Forms: items
+    found by their Turkish text, labels coded on the 7-point scale, the reversed item
+    flipped in scoring; the scores are checked by hand below."""
+    path = tmp_path / "seven.yaml"
+    path.write_text(SEVEN, encoding="utf-8")
+    inst = cx.load_instrument(path)
+    stem = "Ne sıklıkla?"
+    header = ["Zaman damgası", "Sektör"] + [f"{stem} [{i.text['tr']}]" for i in inst.items]
+    answers = [["Çok sık", "Çok nadiren", "Her zaman"], ["Bazen", "Her zaman", "Hiçbir zaman"]]
+    export = tmp_path / "forms.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(header)
+        out.writerow(["14.03.2023 10:27:41", "Banka", *answers[0]])
+        out.writerow(["14.03.2023 11:02:13", "Banka", *answers[1]])
+    report = load_responses(export, inst)
+    assert report.columns.layout == "google-forms"
+    assert [m.how for m in report.columns.matches] == ["text-tr"] * 3
+    assert report.data[inst.item_ids].to_numpy().tolist() == [[6.0, 2.0, 7.0], [4.0, 7.0, 1.0]]
+    scores = cx.dimension_scores(report.data, inst).set_index("dimension")["score"]
+    # sum / max: listen (6 + (8 - 2)) / 14 = 85.71 % and (4 + 1) / 14 = 35.71 %;
+    # act 7/7 = 100 % and 1/7 = 14.29 %; group scores are the respondents' means
+    assert scores["listen"] == pytest.approx((12 / 14 + 5 / 14) / 2 * 100)
+    assert scores["act"] == pytest.approx((7 / 7 + 1 / 7) / 2 * 100)
