@@ -20,10 +20,9 @@ from .columns import (
     ID_COLUMN,
     ColumnMap,
     ColumnsError,
-    load_column_mapping,
     map_columns,
-    mapping_sidecar,
     require_columns,
+    resolve_mapping,
     write_column_mapping,
 )
 from .comparison import CORRECTIONS, GroupComparison, compare_groups
@@ -746,11 +745,7 @@ def _cmd_instrument(args: argparse.Namespace) -> int:
 
 def _cmd_map(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
-    mapping = args.columns
-    if mapping is None and mapping_sidecar(args.input).is_file():
-        mapping = mapping_sidecar(args.input)
-    if mapping is not None:
-        mapping = load_column_mapping(mapping, instrument)
+    mapping = resolve_mapping(args.input, instrument, args.columns)
     table = read_table(args.input, layout=args.layout or (mapping.layout if mapping else None))
     found = map_columns(table, instrument, columns=mapping, id_column=args.id_column)
     if args.write:

@@ -56,6 +56,7 @@ __all__ = [
     "mapping_sidecar",
     "normalise_text",
     "require_columns",
+    "resolve_mapping",
     "write_column_mapping",
 ]
 
@@ -274,6 +275,26 @@ def mapping_sidecar(path: str | Path) -> Path:
     """
     path = Path(path)
     return path.with_name(f"{path.stem}.columns.yaml")
+
+
+def resolve_mapping(
+    path: str | Path,
+    instrument: Instrument,
+    columns: ColumnMapping | str | Path | None = None,
+) -> ColumnMapping | None:
+    """The mapping for a data file: the one given, else its sidecar, else none.
+
+    Examples
+    --------
+    >>> from cxbench import load_instrument
+    >>> resolve_mapping("no/such/survey.csv", load_instrument()) is None
+    True
+    """
+    if columns is None and mapping_sidecar(path).is_file():
+        columns = mapping_sidecar(path)
+    if columns is None or isinstance(columns, ColumnMapping):
+        return columns
+    return load_column_mapping(columns, instrument)
 
 
 def load_column_mapping(path: str | Path, instrument: Instrument | None = None) -> ColumnMapping:

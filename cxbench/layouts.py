@@ -75,13 +75,14 @@ _PLATFORM_NAMES = {
 
 # The response id column of each platform, as its exports name it (compared
 # case-insensitively). LimeSurvey's full-text headings are translated into the
-# survey administrator's language.
+# survey administrator's language: English and Russian are known here; another
+# translation reads as a generic layout (name the id with --id-column).
 _ID_COLUMNS = {
     "qualtrics": ("ResponseId", "ResponseID", "_recordId"),
     "qualtrics-legacy": ("V1", "ResponseID"),
     "surveymonkey": ("Respondent ID",),
     "google-forms": (),
-    "limesurvey": ("id", "Response ID", "ID ответа", "Yanıt kimliği", "Yanıt ID"),
+    "limesurvey": ("id", "Response ID", "ID ответа"),
     "typeform": ("#", "Response ID"),
     "spss": ("ResponseId", "ResponseID", "respondent_id", "Respondent ID", "id"),
     "cxbench": ("respondent_id",),
@@ -98,17 +99,11 @@ _LIMESURVEY_TEXTS = {
     "start language",
     "date started",
     "date last action",
+    # LimeSurvey's Russian translation of the same
     "id ответа",
-    "дата отправки",
     "дата записи",
     "последняя страница",
-    "язык",
     "начальный язык",
-    "отправная точка",
-    "yanıt kimliği",
-    "gönderim tarihi",
-    "son sayfa",
-    "başlangıç dili",
 }
 _TYPEFORM = {"submit date (utc)", "start date (utc)", "network id", "stage date (utc)"}
 _SURVEYMONKEY = {"respondent id", "collector id"}

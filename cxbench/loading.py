@@ -103,10 +103,12 @@ class RawTable:
         Examples
         --------
         >>> import pandas as pd
-        >>> RawTable("s.csv", pd.DataFrame(), [], "csv", layout="qualtrics").describe_layout
+        >>> rows = (("Response ID",), ('{"ImportId":"_recordId"}',))
+        >>> RawTable("s.csv", pd.DataFrame(), [], "csv", layout="qualtrics",
+        ...          header_rows=rows).describe_layout
         'qualtrics (Qualtrics, 3 header rows)'
         """
-        rows = 1 + len(self.header_rows) if self.header_rows else 1 + Layout(self.layout).extra_rows
+        rows = 1 + len(self.header_rows)
         if self.format == "sav" or self.format == "parquet":
             return f"{self.layout} ({Layout(self.layout).platform}, {self.format} file)"
         plural = "s" if rows > 1 else ""

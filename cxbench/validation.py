@@ -38,10 +38,9 @@ from .columns import (
     ID_COLUMN,
     ColumnMap,
     ColumnMapping,
-    load_column_mapping,
     map_columns,
-    mapping_sidecar,
     require_columns,
+    resolve_mapping,
 )
 from .errors import UnusableFileError
 from .instrument import Instrument, answer_key, load_instrument, normalise_label
@@ -505,10 +504,7 @@ def load_responses(
     """
     if not isinstance(instrument, Instrument):
         instrument = load_instrument(instrument or "digital-cx-2023")
-    if columns is None and mapping_sidecar(path).is_file():
-        columns = mapping_sidecar(path)
-    if columns is not None and not isinstance(columns, ColumnMapping):
-        columns = load_column_mapping(columns, instrument)
+    columns = resolve_mapping(path, instrument, columns)
     if layout is None and columns is not None:
         layout = columns.layout
     table = read_table(path, layout=layout)
