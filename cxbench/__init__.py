@@ -5,12 +5,14 @@ The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
 layouts) / :mod:`~cxbench.columns` (which column holds which item) /
 :mod:`~cxbench.validation` → :mod:`~cxbench.scoring` →
 :mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` / :mod:`~cxbench.trends` /
-:mod:`~cxbench.metrics` / :mod:`~cxbench.scorecard` → :mod:`~cxbench.charts` /
+:mod:`~cxbench.metrics` / :mod:`~cxbench.scorecard` (every figure of a group through
+:mod:`~cxbench.privacy`, the one anonymity rule) → :mod:`~cxbench.charts` /
 :mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`,
 expert commentary from :mod:`~cxbench.commentary`) → :mod:`~cxbench.report` (tables)
 and :mod:`~cxbench.pipeline` (the notebook report set). :mod:`~cxbench.synthetic` makes
 the bundled (synthetic) data set, :mod:`~cxbench.streaming` scores Parquet files too
-large for memory, and :mod:`~cxbench.cli` is the command line.
+large for memory, :mod:`~cxbench.files` writes every file (atomically, formula-safe
+CSV), and :mod:`~cxbench.cli` is the command line.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -44,7 +46,6 @@ from .comparison import (
     group_statistics,
     group_vs_rest,
     omnibus_tests,
-    suppress_small_groups,
 )
 from .errors import (
     CommentaryError,
@@ -53,6 +54,7 @@ from .errors import (
     ParameterError,
     UnusableFileError,
 )
+from .files import neutralise_cell, restore_cell, write_atomic, write_csv
 from .i18n import LANGUAGES, check_language, column_label, format_number, translate
 from .instrument import (
     DEFAULT_INSTRUMENT,
@@ -83,6 +85,16 @@ from .narrative import (
     paragraph,
     section,
     suppressed_note,
+)
+from .privacy import (
+    DEFAULT_MIN_N,
+    MISSING_GROUP,
+    check_shown,
+    group_keys,
+    shown_groups,
+    suppress_small_groups,
+    suppressed_counts,
+    suppression_note,
 )
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import EditionInputs, edition_inputs, find_edition_files, write_edition_tables
@@ -131,8 +143,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
+    "DEFAULT_MIN_N",
     "LANGUAGES",
     "LAYOUTS",
+    "MISSING_GROUP",
     "THEMES",
     "ColumnMap",
     "ColumnMapping",
@@ -164,6 +178,7 @@ __all__ = [
     "bootstrap_ci",
     "ces",
     "check_language",
+    "check_shown",
     "column_label",
     "compare_groups",
     "correction_name",
@@ -193,6 +208,7 @@ __all__ = [
     "format_number",
     "format_p",
     "games_howell",
+    "group_keys",
     "group_statistics",
     "group_table",
     "group_vs_rest",
@@ -206,6 +222,7 @@ __all__ = [
     "load_responses",
     "map_columns",
     "metric_correlations",
+    "neutralise_cell",
     "normalise_text",
     "nps",
     "nps_table",
@@ -227,6 +244,7 @@ __all__ = [
     "read_table",
     "reference_name",
     "respondent_scores",
+    "restore_cell",
     "reverse_items",
     "save_figure",
     "score_matrix",
@@ -234,12 +252,17 @@ __all__ = [
     "scorecard_dimension_table",
     "scorecard_item_table",
     "section",
+    "shown_groups",
     "suppress_small_groups",
+    "suppressed_counts",
     "suppressed_note",
+    "suppression_note",
     "translate",
     "trend_table",
     "validate_responses",
+    "write_atomic",
     "write_column_mapping",
+    "write_csv",
     "write_edition_tables",
     "write_rejects",
 ]

@@ -37,9 +37,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from ._checks import DEFAULT_MIN_N
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, translate
 from .instrument import Instrument
+from .privacy import check_shown
 from .scorecard import Scorecard
 
 __all__ = [
@@ -297,6 +299,7 @@ def plot_group_heatmap(
     *,
     language: str = "en",
     title_column: str | None = "sector",
+    min_n: int = DEFAULT_MIN_N,
 ) -> Figure:
     """Groups × dimensions, each cell coloured by its score and the score written in.
 
@@ -310,6 +313,9 @@ def plot_group_heatmap(
     title_column : str, optional
         The grouping column, named in the title (``column_<name>`` messages give its
         name in each language); None names it just "Group".
+    min_n : int
+        Anonymity: a group with a smaller ``n`` is refused
+        (:func:`cxbench.privacy.check_shown`); pass figures made with the same min_n.
 
     Returns
     -------
@@ -329,6 +335,7 @@ def plot_group_heatmap(
     """
     language = check_language(language)
     groups = _require(groups, ["group", "dimension", "n", "mean"], "groups", numeric=["n", "mean"])
+    check_shown(groups, min_n)
     dims = _check_dimensions(groups, instrument, "groups")
     frame = groups.assign(
         group=groups["group"].astype(str), dimension=groups["dimension"].astype(str)
@@ -443,7 +450,7 @@ def plot_likert(
     >>> from cxbench.scoring import item_distribution
     >>> inst = load_instrument()
     >>> rows = [dict.fromkeys(inst.item_ids, p) for p in (1, 3, 4, 5)]
-    >>> fig = plot_likert(item_distribution(pd.DataFrame(rows), inst), inst)
+    >>> fig = plot_likert(item_distribution(pd.DataFrame(rows), inst, min_n=1), inst)
     >>> len(fig.axes)  # one panel per dimension
     3
     """
@@ -556,7 +563,7 @@ def plot_group_ranking(
     language: str = "en",
     overall_mean: float | None = None,
     suppressed: tuple[int, int] | None = None,
-    min_n: int = 5,
+    min_n: int = DEFAULT_MIN_N,
     highlight: Sequence[str] | None = None,
 ) -> Figure:
     """Groups ranked on one dimension: a dot at the mean, a whisker for the CI.
@@ -575,7 +582,8 @@ def plot_group_ranking(
     suppressed : (groups, n), optional
         Groups too small to be shown; when any, a footnote says how many.
     min_n : int
-        The suppression threshold the comparison used, for that footnote.
+        The suppression threshold the comparison used, for that footnote; a group
+        with a smaller ``n`` is refused (:func:`cxbench.privacy.check_shown`).
     highlight : list of str, optional
         Groups to draw in the accent colour (the others in grey).
 
@@ -604,6 +612,7 @@ def plot_group_ranking(
         )
     # a group without a mean (suppressed, no answers) has no place in a ranking
     frame = groups[(groups["dimension"].astype(str) == dimension) & groups["mean"].notna()]
+    check_shown(frame, min_n)
     if frame.empty:
         raise ParameterError("dimension", dimension, "no group has a score on it")
     if suppressed is not None and (

@@ -30,9 +30,23 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats
 
+from ._checks import (
+    CORRECTIONS,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MIN_N,
+    as_float,
+    check_choice,
+    check_confidence,
+    check_correction,
+    check_method,
+    check_min_n,
+    check_whole,
+    natural_key,
+)
 from .errors import ParameterError
 from .instrument import Instrument
-from .scoring import METHODS, Method, _natural_key, _sort, respondent_scores, reverse_items
+from .privacy import MISSING_GROUP, group_keys, suppress_small_groups
+from .scoring import Method, _sort, respondent_scores, reverse_items
 
 __all__ = [
     "CORRECTIONS",
@@ -45,12 +59,8 @@ __all__ = [
     "group_vs_rest",
     "item_respondent_scores",
     "omnibus_tests",
-    "suppress_small_groups",
 ]
 
-#: Corrections for testing several dimensions (or statements) at once: Holm's
-#: step-down, Bonferroni, or none.
-CORRECTIONS: tuple[str, ...] = ("holm", "bonf", "none")
 DEFAULT_SEED = 2023
 DEFAULT_RESAMPLES = 9999
 #: How many recent :func:`compare_groups` results a process keeps (see its Notes).
@@ -59,26 +69,6 @@ _COMPARISONS: OrderedDict[str, GroupComparison] = OrderedDict()
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_confidence(confidence: float) -> float:
-    if isinstance(confidence, bool) or not isinstance(confidence, int | float):
-        raise ParameterError("confidence", confidence, "must be a number between 0 and 1")
-    if not 0 < confidence < 1:
-        raise ParameterError("confidence", confidence, "must be between 0 and 1")
-    return float(confidence)
-
-
-def _check_min_n(min_n: int) -> int:
-    if isinstance(min_n, bool) or not isinstance(min_n, int | np.integer) or min_n < 1:
-        raise ParameterError("min_n", min_n, "must be a whole number of at least 1")
-    return int(min_n)
-
-
-def _check_correction(correction: str) -> str:
-    if correction not in CORRECTIONS:
-        raise ParameterError("correction", correction, f"must be one of {', '.join(CORRECTIONS)}")
-    return correction
 
 
 def _stream_seed(seed: int, *parts: object) -> np.random.Generator:
@@ -91,26 +81,13 @@ def _stream_seed(seed: int, *parts: object) -> np.random.Generator:
     return np.random.default_rng([int(seed), key])
 
 
-def _is_missing(values: pd.Series) -> np.ndarray:
-    text = values.astype(object).where(values.notna(), "").map(str).str.strip()
-    return (text == "").to_numpy()
-
-
-def _as_float(value: Any) -> float | None:
-    """A JSON-safe float: NaN and infinities become None."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if np.isfinite(value) else None
-
-
 # ------------------------------------------------------------------- building blocks
 
 
 def bootstrap_ci(
     values: Sequence[float] | np.ndarray,
     *,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     n_resamples: int = DEFAULT_RESAMPLES,
     rng: np.random.Generator | int | None = DEFAULT_SEED,
 ) -> tuple[float, float]:
@@ -150,7 +127,8 @@ def bootstrap_ci(
     >>> bootstrap_ci([70.0, 70.0, 70.0])
     (70.0, 70.0)
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
+    n_resamples = check_whole(n_resamples, "n_resamples")
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
     if len(x) < 2:
@@ -199,8 +177,7 @@ def item_respondent_scores(
     1            r1   measure  measure_3   80.0
     2            r1   measure  measure_4   80.0
     """
-    if method not in METHODS:
-        raise ParameterError("method", method, f"must be one of {', '.join(METHODS)}")
+    check_method(method)
     carry = [by] if isinstance(by, str) else list(by or [])
     for column in [id_column, *carry, *instrument.item_ids]:
         if column not in data.columns:
@@ -230,7 +207,7 @@ def group_statistics(
     group: str = "group",
     keys: Sequence[str] = ("dimension",),
     value: str = "score",
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
@@ -266,7 +243,9 @@ def group_statistics(
     0   measure     a  2  70.0  14.142136
     1   measure     b  2  70.0   0.000000
     """
-    confidence = _check_confidence(confidence)
+    confidence = check_confidence(confidence)
+    n_resamples = check_whole(n_resamples, "n_resamples")
+    seed = check_whole(seed, "seed", 0)
     keys = list(keys)
     for column in [*keys, group, value]:
         if column not in scores.columns:
@@ -287,90 +266,6 @@ def group_statistics(
     return pd.DataFrame.from_records(
         records, columns=[*keys, group, "n", "mean", "sd", "ci_low", "ci_high"]
     ).astype({"n": int})
-
-
-def suppress_small_groups(
-    table: pd.DataFrame,
-    min_n: int = 5,
-    *,
-    group: str = "group",
-    keys: Sequence[str] = ("dimension",),
-    complementary: bool = True,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Take the groups with fewer than ``min_n`` respondents out of a statistics table.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Per-group figures with an ``n`` column, e.g. from :func:`group_statistics`.
-    min_n : int
-        Smallest group that may be shown.
-    group, keys
-        The group column and the columns that identify one analysis.
-    complementary : bool
-        Also suppress the smallest shown groups until the suppressed respondents
-        number at least ``min_n`` together (see Notes).
-
-    Returns
-    -------
-    shown : DataFrame
-        The rows of the groups that may be shown.
-    suppressed : DataFrame
-        Per analysis (``keys``): ``groups`` (how many were taken out) and ``n`` (their
-        respondents together); a row for every analysis, zeros when none was.
-
-    Notes
-    -----
-    Hiding a small group is not enough when the whole benchmark's figure is shown
-    beside the others: the benchmark's total minus the shown groups' totals gives
-    the hidden group's mean. Complementary suppression (as in statistical disclosure
-    control) hides further groups, smallest first, until the hidden respondents are
-    at least ``min_n`` together, so what can be worked out is a mean over at least
-    ``min_n`` respondents.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"dimension": "m", "group": ["a", "b", "c", "d"],
-    ...                       "n": [12, 3, 1, 8]})
-    >>> shown, suppressed = suppress_small_groups(table, 5)
-    >>> shown.group.tolist(), suppressed.to_dict("records")
-    (['a'], [{'dimension': 'm', 'groups': 3, 'n': 12}])
-    >>> shown, _ = suppress_small_groups(table, 5, complementary=False)
-    >>> shown.group.tolist()
-    ['a', 'd']
-    >>> shown, _ = suppress_small_groups(table, 4)  # b and c (4) are enough together
-    >>> shown.group.tolist()
-    ['a', 'd']
-    """
-    min_n = _check_min_n(min_n)
-    keys = list(keys)
-    sizes = table["n"].to_numpy()
-    names = table[group].to_numpy()
-    hide = sizes < min_n
-    if complementary:
-        for _, rows in table.groupby(keys, sort=False).indices.items():
-            pool = int(sizes[rows][hide[rows]].sum())
-            if not hide[rows].any() or pool >= min_n:
-                continue
-            candidates = sorted(
-                (i for i in rows if not hide[i]),
-                key=lambda i: (sizes[i], _natural_key(names[i])),
-            )
-            for i in candidates:
-                if pool >= min_n:
-                    break
-                hide[i] = True
-                pool += int(sizes[i])
-    shown = table.loc[~hide].reset_index(drop=True)
-    analyses = table[keys].drop_duplicates()
-    hidden = (
-        table.loc[hide]
-        .groupby(keys, sort=False)
-        .agg(groups=(group, "size"), n=("n", "sum"))
-        .reset_index()
-    )
-    suppressed = analyses.merge(hidden, on=keys, how="left").fillna({"groups": 0, "n": 0})
-    return shown, suppressed.astype({"groups": int, "n": int}).reset_index(drop=True)
 
 
 def omnibus_tests(
@@ -509,7 +404,7 @@ def games_howell(
     >>> len(pairs), bool((pairs.p_adj == pairs.p_gh).all())
     (6, True)
     """
-    correction = _check_correction(correction)
+    correction = check_correction(correction)
     keys = list(keys)
     columns = [*keys, "a", "b", "mean_a", "mean_b", "diff", "se", "t", "df", "p_gh", "hedges"]
     frames = []
@@ -714,26 +609,26 @@ class GroupComparison:
                 ident
                 | {
                     "welch": {
-                        "F": _as_float(test["welch_F"]),
-                        "df1": _as_float(test["welch_df1"]),
-                        "df2": _as_float(test["welch_df2"]),
-                        "p": _as_float(test["welch_p"]),
+                        "F": as_float(test["welch_F"]),
+                        "df1": as_float(test["welch_df1"]),
+                        "df2": as_float(test["welch_df2"]),
+                        "p": as_float(test["welch_p"]),
                     },
                     "kruskal": {
-                        "H": _as_float(test["kruskal_H"]),
-                        "df": _as_float(test["kruskal_df"]),
-                        "p": _as_float(test["kruskal_p"]),
-                        "epsilon2": _as_float(test["epsilon2"]),
+                        "H": as_float(test["kruskal_H"]),
+                        "df": as_float(test["kruskal_df"]),
+                        "p": as_float(test["kruskal_p"]),
+                        "epsilon2": as_float(test["epsilon2"]),
                     },
-                    "effect_size": {"name": "omega2", "value": _as_float(test["omega2"])},
+                    "effect_size": {"name": "omega2", "value": as_float(test["omega2"])},
                     "groups": [
                         {
                             "group": g["group"],
                             "n": int(g["n"]),
-                            "mean": _as_float(g["mean"]),
-                            "sd": _as_float(g["sd"]),
-                            "ci_low": _as_float(g["ci_low"]),
-                            "ci_high": _as_float(g["ci_high"]),
+                            "mean": as_float(g["mean"]),
+                            "sd": as_float(g["sd"]),
+                            "ci_low": as_float(g["ci_low"]),
+                            "ci_high": as_float(g["ci_high"]),
                         }
                         for _, g in rows(self.groups).iterrows()
                     ],
@@ -741,8 +636,8 @@ class GroupComparison:
                         {
                             "a": p["a"],
                             "b": p["b"],
-                            "diff": _as_float(p["diff"]),
-                            "p_adj": _as_float(p["p_adj"]),
+                            "diff": as_float(p["diff"]),
+                            "p_adj": as_float(p["p_adj"]),
                         }
                         for _, p in rows(self.posthoc).iterrows()
                     ],
@@ -766,7 +661,7 @@ def _tidy_scores(
     min_answered: int | None,
     id_column: str,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Respondent scores with a ``group`` column (NaN where the group is missing)."""
+    """Respondent scores with a ``group`` column (:func:`cxbench.privacy.group_keys`)."""
     if by not in data.columns:
         raise ParameterError(
             "by", by, f"no such column (columns: {', '.join(map(str, data.columns))})"
@@ -786,8 +681,7 @@ def _tidy_scores(
         keys = ["dimension", "item"]
     else:
         raise ParameterError("level", level, "must be 'dimension' or 'item'")
-    missing = _is_missing(scores[by])
-    scores["group"] = scores[by].astype(object).map(str).where(~missing, None)
+    scores["group"] = group_keys(scores, by)
     return scores.dropna(subset=["score"]).reset_index(drop=True), keys
 
 
@@ -800,7 +694,8 @@ def _scores_by(
     min_answered: int | None,
     id_column: str,
 ) -> tuple[pd.DataFrame, list[str]]:
-    """Scored respondents with a known ``group``; without ``by``, one group ``"all"``."""
+    """Scored respondents with a group value (those without are in no group's figure,
+    :mod:`cxbench.privacy`); without ``by``, one group ``"all"``."""
     frame = data if by is not None else data.assign(_all="all")
     scores, keys = _tidy_scores(
         frame,
@@ -811,7 +706,7 @@ def _scores_by(
         min_answered=min_answered,
         id_column=id_column,
     )
-    return scores.dropna(subset=["group"]).reset_index(drop=True), keys
+    return scores[scores["group"] != MISSING_GROUP].reset_index(drop=True), keys
 
 
 def _order_groups(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:
@@ -824,8 +719,8 @@ def compare_groups(
     by: str,
     *,
     level: Literal["dimension", "item"] = "dimension",
-    min_n: int = 5,
-    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
@@ -885,9 +780,13 @@ def compare_groups(
     >>> bool((result.groups.n >= 15).all())
     True
     """
-    min_n = _check_min_n(min_n)
-    confidence = _check_confidence(confidence)
-    correction = _check_correction(correction)
+    min_n = check_min_n(min_n)
+    confidence = check_confidence(confidence)
+    correction = check_correction(correction)
+    check_method(method)
+    check_choice(level, "level", ("dimension", "item"))
+    n_resamples = check_whole(n_resamples, "n_resamples")
+    seed = check_whole(seed, "seed", 0)
     settings = (by, level, min_n, confidence, correction, method, min_answered, id_column)
     key = _fingerprint(
         data, [id_column, by, *instrument.item_ids], instrument, settings, n_resamples, seed
@@ -940,7 +839,7 @@ def _compare_groups(
     overall, _ = suppress_small_groups(
         group_statistics(scores.assign(group="all"), **options), min_n, keys=keys
     )
-    missing = scores["group"].isna()
+    missing = (scores["group"] == MISSING_GROUP).to_numpy()
     excluded = (
         scores[keys]
         .drop_duplicates()
@@ -1002,8 +901,8 @@ def group_vs_rest(
     by: str,
     group: str,
     *,
-    min_n: int = 5,
-    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
@@ -1037,9 +936,9 @@ def group_vs_rest(
     >>> table.dimension.tolist(), bool((table.n + table.n_rest <= 200).all())
     (['measure', 'manage', 'master'], True)
     """
-    min_n = _check_min_n(min_n)
-    confidence = _check_confidence(confidence)
-    correction = _check_correction(correction)
+    min_n = check_min_n(min_n)
+    confidence = check_confidence(confidence)
+    correction = check_correction(correction)
     scores, _ = _tidy_scores(
         data,
         instrument,
@@ -1049,23 +948,23 @@ def group_vs_rest(
         min_answered=min_answered,
         id_column=id_column,
     )
-    scores = scores.dropna(subset=["group"])
     records = []
     for dim in instrument.dimension_ids:
         frame = scores[scores["dimension"] == dim]
         inside = frame["group"] == str(group)
-        a, b = frame.loc[inside, "score"].to_numpy(), frame.loc[~inside, "score"].to_numpy()
+        rest = ~inside & (frame["group"] != MISSING_GROUP)
+        a, b = frame.loc[inside, "score"].to_numpy(), frame.loc[rest, "score"].to_numpy()
         # a group hidden with a small one (complementary suppression) is refused too:
         # its figures and the rest's would give the small group's away. The message
         # does not echo the name asked for, which may be a suppressed group's.
         sizes = frame.groupby("group", sort=False).size().rename("n").reset_index()
         shown, _ = suppress_small_groups(sizes.assign(dimension=dim), min_n)
-        if str(group) not in set(shown["group"]):
+        if str(group) == MISSING_GROUP or str(group) not in set(shown["group"]):
             raise ParameterError(
                 "group",
                 "",
                 f"no {by} of that name shown (at least {min_n} respondents) on {dim} "
-                f"(shown: {', '.join(sorted(shown['group'], key=_natural_key))})",
+                f"(shown: {', '.join(sorted(shown['group'], key=natural_key))})",
             )
         diff = _welch_difference(a, b, confidence)
         records.append((dim, str(group), len(a), a.mean(), len(b), b.mean(), *diff))
@@ -1096,8 +995,8 @@ def edition_difference(
     *,
     by: str | None = None,
     level: str = "dimension",
-    min_n: int = 5,
-    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
@@ -1141,9 +1040,9 @@ def edition_difference(
     >>> shown[["dimension", "group"]].values.tolist()
     [['measure', 'all'], ['manage', 'all'], ['master', 'all']]
     """
-    min_n = _check_min_n(min_n)
-    confidence = _check_confidence(confidence)
-    correction = _check_correction(correction)
+    min_n = check_min_n(min_n)
+    confidence = check_confidence(confidence)
+    correction = check_correction(correction)
     (before, keys), (after, _) = (
         _scores_by(frame, instrument, by, level, method, min_answered, id_column)
         for frame in (previous, current)

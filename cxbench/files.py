@@ -184,8 +184,8 @@ def write_csv(
     frame : DataFrame
     path : str or Path
     note : str, optional
-        A first line ``# note`` (read the file back with ``pandas.read_csv(...,
-        comment="#")``).
+        First lines ``# …``, one per line of the note (read the file back with
+        ``pandas.read_csv(..., comment="#")``).
     float_format : str, optional
         As in :meth:`pandas.DataFrame.to_csv`.
     what, protect
@@ -214,7 +214,8 @@ def csv_text(
     >>> csv_text(pd.DataFrame({"a": ["@x", "y"]}))
     "a\\n'@x\\ny\\n"
     """
-    head = f"# {neutralise_cell(note)}\n" if note else ""
+    lines = note.splitlines() if note else []
+    head = "".join(f"# {line}\n" for line in lines)
     body = neutralise_frame(frame).to_csv(
         index=False, float_format=float_format, lineterminator="\n"
     )

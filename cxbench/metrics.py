@@ -11,7 +11,7 @@ Every function takes a frame with the metric's column (text or numbers: CSV colu
 come in as text), leaves missing answers out and counts them, refuses a value off the
 scale with a message naming the row (the frame's index label: the CLI labels rows as
 the file shows them), column and value, and suppresses groups under
-``min_n`` as :func:`cxbench.comparison.suppress_small_groups` does.
+``min_n`` by the one rule of :mod:`cxbench.privacy`.
 """
 
 from __future__ import annotations
@@ -24,10 +24,20 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparison import _is_missing, suppress_small_groups
+from ._checks import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MIN_N,
+    check_choice,
+    check_column,
+    check_confidence,
+    check_min_n,
+    check_whole,
+    natural_key,
+)
 from .errors import ParameterError
 from .instrument import Instrument
-from .scoring import MISSING_GROUP, _natural_key, respondent_scores
+from .privacy import group_keys, shown_groups
+from .scoring import respondent_scores
 
 __all__ = ["ces", "csat", "metric_correlations", "nps"]
 
@@ -36,10 +46,7 @@ def _values(
     data: pd.DataFrame, column: str, low: float, high: float, *, whole: bool = True
 ) -> pd.Series:
     """The column as numbers; missing stays NaN; a value off the scale is an error."""
-    if column not in data.columns:
-        raise ParameterError(
-            "column", column, f"not in the data (columns: {', '.join(map(str, data.columns))})"
-        )
+    check_column(data, column)
     raw = data[column]
     text = raw.astype(object).where(raw.notna(), "").map(str).str.strip()
     numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
@@ -61,13 +68,15 @@ def _values(
     return numbers
 
 
-def _groups(data: pd.DataFrame, by: str | None) -> pd.Series:
-    if by is None:
-        return pd.Series("all", index=data.index, dtype=object)
-    if by not in data.columns:
-        raise ParameterError("by", by, "no such column")
-    text = data[by].astype(object).map(str).str.strip()
-    return text.where(~_is_missing(data[by]), MISSING_GROUP)
+def _check_scale(scale: object) -> tuple[int, int]:
+    if (
+        not isinstance(scale, tuple | list)
+        or len(scale) != 2
+        or any(isinstance(v, bool) or not isinstance(v, int | np.integer) for v in scale)
+        or scale[0] >= scale[1]
+    ):
+        raise ParameterError("scale", scale, "must be two whole numbers (lowest, highest)")
+    return int(scale[0]), int(scale[1])
 
 
 def _per_group(
@@ -78,9 +87,9 @@ def _per_group(
     summarise: Callable[[np.ndarray], dict[str, float]],
     min_n: int,
 ) -> pd.DataFrame:
-    groups = _groups(data, by)
+    groups = group_keys(data, by)
     records = []
-    for name in sorted(pd.unique(groups), key=_natural_key):
+    for name in sorted(pd.unique(groups), key=natural_key):
         inside = (groups == name).to_numpy()
         x = values[inside].dropna().to_numpy(dtype=float)
         records.append(
@@ -88,11 +97,7 @@ def _per_group(
         )
     table = pd.DataFrame.from_records(records)
     table.insert(0, "metric", column)
-    if by is None:
-        return table[table["n"] >= min_n].reset_index(drop=True)
-    known = table[table["group"] != MISSING_GROUP]
-    shown, _ = suppress_small_groups(known, min_n, keys=["metric"])
-    return shown.reset_index(drop=True)
+    return shown_groups(table, min_n, keys=["metric"])
 
 
 def nps(
@@ -100,8 +105,8 @@ def nps(
     column: str = "nps",
     *,
     by: str | None = None,
-    confidence: float = 0.95,
-    min_n: int = 5,
+    confidence: float = DEFAULT_CONFIDENCE,
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Net Promoter Score with its confidence interval, overall or per group.
 
@@ -110,7 +115,7 @@ def nps(
     DataFrame
         ``metric``, ``group``, ``n``, ``missing``, ``promoters``, ``passives``,
         ``detractors`` (% of n), ``nps``, ``ci_low``, ``ci_high``. Groups under
-        ``min_n`` answers are suppressed (and respondents without a group left out).
+        ``min_n`` answers are suppressed (:mod:`cxbench.privacy`; no group value: "(missing)").
 
     Notes
     -----
@@ -130,6 +135,7 @@ def nps(
     >>> round(float(row.ci_low), 1), round(float(row.ci_high), 1)
     (-47.4, 76.0)
     """
+    confidence, min_n = check_confidence(confidence), check_min_n(min_n)
     z = stats.norm.ppf(0.5 + confidence / 2)
     values = _values(data, column, 0, 10)
 
@@ -161,8 +167,8 @@ def csat(
     by: str | None = None,
     scale: tuple[int, int] = (1, 5),
     top: int = 2,
-    confidence: float = 0.95,
-    min_n: int = 5,
+    confidence: float = DEFAULT_CONFIDENCE,
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Customer satisfaction: the share of the ``top`` highest answers, Wilson CI.
 
@@ -173,7 +179,11 @@ def csat(
     >>> [round(float(row[c]), 1) for c in ("top_box", "ci_low", "ci_high")]
     [62.5, 30.6, 86.3]
     """
-    low, high = scale
+    confidence, min_n = check_confidence(confidence), check_min_n(min_n)
+    low, high = _check_scale(scale)
+    top = check_whole(top, "top")
+    if top > high - low:
+        raise ParameterError("top", top, f"must be fewer than the {high - low + 1} scale points")
     values = _values(data, column, low, high)
     threshold = high - top + 1
 
@@ -193,8 +203,8 @@ def ces(
     *,
     by: str | None = None,
     scale: tuple[int, int] = (1, 7),
-    confidence: float = 0.95,
-    min_n: int = 5,
+    confidence: float = DEFAULT_CONFIDENCE,
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Customer Effort Score: the mean answer with its t interval.
 
@@ -206,7 +216,8 @@ def ces(
     >>> [round(float(row[c]), 3) for c in ("mean", "ci_low", "ci_high")]
     [3.143, 2.154, 4.132]
     """
-    low, high = scale
+    confidence, min_n = check_confidence(confidence), check_min_n(min_n)
+    low, high = _check_scale(scale)
     values = _values(data, column, low, high)
 
     def summarise(x: np.ndarray) -> dict[str, float]:
@@ -249,9 +260,8 @@ def metric_correlations(
     >>> table.dimension.tolist(), bool((table.ci_low < table.r).all())
     (['measure', 'manage', 'master'], True)
     """
-    if method not in ("spearman", "pearson"):
-        raise ParameterError("method", method, "must be 'spearman' or 'pearson'")
-    values = _values(data, column, *scale)
+    check_choice(method, "method", ("spearman", "pearson"))
+    values = _values(data, column, *_check_scale(scale))
     scores = respondent_scores(data, instrument, id_column=id_column)
     records = []
     for dim in instrument.dimension_ids:

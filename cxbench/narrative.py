@@ -16,8 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N
 from .commentary import Commentary
 from .comparison import GroupComparison
+from .errors import ParameterError
 from .i18n import check_language, format_number, translate
 from .instrument import Instrument
 from .loading import dataset_note
@@ -356,7 +358,8 @@ def finding_success(
     column: str = "success",
     *,
     language: str = "en",
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
+    min_n: int = DEFAULT_MIN_N,
 ) -> str:
     """The share answering 4 or 5 on a 1–5 success question, with its Wilson CI
     (:func:`cxbench.metrics.csat`: the same top-2-box figure).
@@ -364,11 +367,16 @@ def finding_success(
     Examples
     --------
     >>> frame = pd.DataFrame({"success": ["5", "4", "2", "4", None]})
-    >>> finding_success(frame)  # doctest: +ELLIPSIS
+    >>> finding_success(frame, min_n=4)  # doctest: +ELLIPSIS
     '75.0 % of the organisations say ... (95 % CI 30.1–95.4 %, n = 4).'
     """
     language = check_language(language)
-    row = csat(data, column, confidence=confidence, min_n=1).iloc[0]
+    shown = csat(data, column, confidence=confidence, min_n=min_n)
+    if shown.empty:
+        raise ParameterError(
+            "data", column, f"fewer than min_n={min_n} answers: the share is not shown"
+        )
+    row = shown.iloc[0]
     return translate(
         "finding_success",
         language,

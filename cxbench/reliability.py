@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 
+from ._checks import DEFAULT_CONFIDENCE, check_confidence
 from .instrument import Dimension, Instrument
 from .scoring import reverse_items
 
@@ -24,7 +25,7 @@ def _dimension_answers(data: pd.DataFrame, instrument: Instrument, dim: Dimensio
 
 
 def cronbach_alpha_by_dimension(
-    data: pd.DataFrame, instrument: Instrument, *, confidence: float = 0.95
+    data: pd.DataFrame, instrument: Instrument, *, confidence: float = DEFAULT_CONFIDENCE
 ) -> pd.DataFrame:
     """Cronbach's alpha of every dimension, with its confidence interval.
 
@@ -60,6 +61,7 @@ def cronbach_alpha_by_dimension(
       dimension  alpha  ci_low  ci_high   n  items
     0         d  0.733   0.435    0.909  12     11
     """
+    confidence = check_confidence(confidence)
     records = []
     for dim in instrument.dimensions:
         answers = _dimension_answers(data, instrument, dim)

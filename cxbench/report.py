@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._checks import DEFAULT_MIN_N
 from .errors import ParameterError
+from .files import write_csv
 from .instrument import Instrument
 from .loading import dataset_note
+from .privacy import suppressed_counts, suppression_note
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .scoring import dimension_scores, item_scores, published_comparison
 from .validation import ValidationReport, load_responses, write_rejects
@@ -144,7 +147,8 @@ def edition_inputs(data: str | Path, edition: int, previous: int | None = None) 
 
 
 def write_table(frame: pd.DataFrame, path: Path, note: str | None = None) -> Path:
-    """Write ``frame`` as UTF-8 CSV, headed by ``# note`` when there is a note.
+    """Write ``frame`` as UTF-8 CSV (formula-safe, atomically: :func:`cxbench.files.write_csv`),
+    headed by ``# note`` lines when there is a note.
 
     Read it back with ``pandas.read_csv(path, comment="#")``.
 
@@ -156,12 +160,7 @@ def write_table(frame: pd.DataFrame, path: Path, note: str | None = None) -> Pat
     >>> out.read_text(encoding="utf-8").splitlines()
     ['# SYNTHETIC data', 'a', '1']
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        if note:
-            handle.write(f"# {note}\n")
-        frame.to_csv(handle, index=False, float_format="%.4f", lineterminator="\n")
-    return path
+    return write_csv(frame, path, note=note, float_format="%.4f")
 
 
 def write_edition_tables(
@@ -173,6 +172,7 @@ def write_edition_tables(
     by: str = "sector",
     id_column: str = "respondent_id",
     min_answered: int | None = None,
+    min_n: int = DEFAULT_MIN_N,
 ) -> EditionTables:
     """Validate and score one edition's file and write its tables.
 
@@ -189,6 +189,10 @@ def write_edition_tables(
         The grouping column for the per-group tables (skipped if absent).
     id_column : str
     min_answered : int, optional
+    min_n : int
+        Anonymity (:mod:`cxbench.privacy`): groups, and the whole benchmark, under it
+        (or hidden with one) are left out of every table; each table's head says what
+        was.
 
     Returns
     -------
@@ -200,24 +204,28 @@ def write_edition_tables(
     data = report.data
     if data.empty:
         raise ParameterError("data", str(data_path), "no row passed validation; see the rejects")
+    options = {"min_answered": min_answered, "id_column": id_column, "min_n": min_n}
     frames = {
-        "dimension_scores": dimension_scores(
-            data, instrument, min_answered=min_answered, id_column=id_column
-        ),
-        "item_scores": item_scores(data, instrument),
-        "published_comparison": published_comparison(
-            data, instrument, min_answered=min_answered, id_column=id_column
-        ),
+        "dimension_scores": dimension_scores(data, instrument, **options),
+        "item_scores": item_scores(data, instrument, min_n=min_n),
+        "published_comparison": published_comparison(data, instrument, **options),
         "reliability": cronbach_alpha_by_dimension(data, instrument),
         "item_analysis": item_analysis(data, instrument),
     }
     if by in data.columns:
-        frames[f"dimension_scores_by_{by}"] = dimension_scores(
-            data, instrument, by=by, min_answered=min_answered, id_column=id_column
-        )
-        frames[f"item_scores_by_{by}"] = item_scores(data, instrument, by=by)
+        frames[f"dimension_scores_by_{by}"] = dimension_scores(data, instrument, by=by, **options)
+        frames[f"item_scores_by_{by}"] = item_scores(data, instrument, by=by, min_n=min_n)
+
+    def head(frame: pd.DataFrame, name: str) -> str | None:
+        if "min_n" not in frame.attrs:
+            return note
+        grouped = by if name.endswith(f"_by_{by}") else None
+        anonymity = suppression_note(min_n, suppressed_counts(frame), grouped)
+        return "\n".join(line for line in (note, anonymity) if line)
+
     tables = {
-        name: write_table(frame, folder / f"{name}.csv", note) for name, frame in frames.items()
+        name: write_table(frame, folder / f"{name}.csv", head(frame, name))
+        for name, frame in frames.items()
     }
     validation_path = folder / "validation.json"
     validation_path.write_text(report.to_json() + "\n", encoding="utf-8")

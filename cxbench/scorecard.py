@@ -20,10 +20,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .comparison import _check_min_n, item_respondent_scores
+from ._checks import DEFAULT_MIN_N, check_method, check_min_n
+from .comparison import item_respondent_scores
 from .errors import ParameterError
 from .instrument import Instrument
-from .scoring import Method, respondent_scores
+from .privacy import MISSING_GROUP, group_keys
+from .scoring import Method, dimension_scores, respondent_scores
 
 __all__ = ["Scorecard", "participant_scorecard"]
 
@@ -73,7 +75,7 @@ def participant_scorecard(
     respondent: str,
     *,
     by: str = "sector",
-    min_n: int = 5,
+    min_n: int = DEFAULT_MIN_N,
     id_column: str = "respondent_id",
     method: Method = "sum_max",
     min_answered: int | None = None,
@@ -99,7 +101,8 @@ def participant_scorecard(
     >>> card.reference, len(card.priorities), card.dimensions.columns.tolist()[:3]
     ('sector', 3, ['dimension', 'score', 'reference_mean'])
     """
-    min_n = _check_min_n(min_n)
+    min_n = check_min_n(min_n)
+    check_method(method)
     if id_column not in data.columns:
         raise ParameterError("id_column", id_column, "not in the data")
     ids = data[id_column].astype(str)
@@ -119,19 +122,36 @@ def participant_scorecard(
     )
     scores[id_column] = scores[id_column].astype(str)
     me = scores[scores[id_column] == str(respondent)]
-    group_value = data.loc[ids == str(respondent), by].iloc[0] if carry else None
-    group = (
-        None
-        if group_value is None or pd.isna(group_value) or not str(group_value).strip()
-        else str(group_value)
-    )
-    in_group = (
-        scores[by].astype(str) == group if group is not None else pd.Series(False, scores.index)
-    )
-    others = 0
-    if group is not None:
-        others = int(data.loc[data[by].astype(str) == group, id_column].nunique()) - 1
-    reference = "sector" if group is not None and others >= min_n else "benchmark"
+    keys = group_keys(data, by) if carry else pd.Series(MISSING_GROUP, index=data.index)
+    group_value = keys[(ids == str(respondent)).to_numpy()].iloc[0]
+    group = None if group_value == MISSING_GROUP else group_value
+    scores["_group"] = group_keys(scores, by) if carry else MISSING_GROUP
+    in_group = scores["_group"] == group if group is not None else pd.Series(False, scores.index)
+    if len(ids) - 1 < min_n:
+        raise ParameterError(
+            "respondent",
+            respondent,
+            f"the benchmark has {len(ids) - 1} other respondents, fewer than min_n={min_n}: "
+            "a scorecard would show their mean",
+        )
+    others = int(keys.eq(group).sum()) - 1 if group is not None else 0
+    # the sector is the reference only where every output shows it (the one rule of
+    # cxbench.privacy, complementary suppression included) and without the
+    # participant it still has min_n respondents
+    reference = "benchmark"
+    if group is not None and others >= min_n:
+        shown = dimension_scores(
+            data,
+            instrument,
+            by=by,
+            method=method,
+            min_answered=min_answered,
+            id_column=id_column,
+            min_n=min_n,
+        )
+        counts = shown[shown["group"] == group]
+        if len(counts) == len(instrument.dimensions):
+            reference = "sector"
     ref_scores = scores[in_group] if reference == "sector" else scores
     records = []
     for dim in instrument.dimension_ids:
@@ -158,7 +178,7 @@ def participant_scorecard(
     )
     item_scores[id_column] = item_scores[id_column].astype(str)
     ref_items = (
-        item_scores[item_scores[by].astype(str) == group] if reference == "sector" else item_scores
+        item_scores[group_keys(item_scores, by) == group] if reference == "sector" else item_scores
     )
     means = ref_items.groupby("item")["score"].mean()
     mine = item_scores[item_scores[id_column] == str(respondent)].set_index("item")["score"]

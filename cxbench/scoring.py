@@ -24,8 +24,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ._checks import DEFAULT_MIN_N, METHODS, check_method, check_min_n, natural_key
 from .errors import ParameterError
 from .instrument import Dimension, Instrument
+from .privacy import MISSING_GROUP, group_keys, shown_groups, suppress_small_groups
 
 __all__ = [
     "METHODS",
@@ -44,14 +46,8 @@ __all__ = [
 ]
 
 Method = Literal["sum_max", "pomp"]
-METHODS: tuple[str, ...] = ("sum_max", "pomp")
-#: Label given to respondents whose grouping value is missing.
-MISSING_GROUP = "(missing)"
-
-
-def _check_method(method: str) -> None:
-    if method not in METHODS:
-        raise ParameterError("method", method, f"must be one of {', '.join(METHODS)}")
+_check_method = check_method
+_natural_key = natural_key
 
 
 def _answers(data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]) -> np.ndarray:
@@ -146,21 +142,6 @@ def resolve_min_answered(dimension: Dimension, min_answered: int | None) -> int:
             f"exceeds the {len(dimension.items)} items of dimension {dimension.id!r}",
         )
     return int(min_answered)
-
-
-def _group_keys(data: pd.DataFrame, by: str | None) -> pd.Series:
-    if by is None:
-        return pd.Series("all", index=data.index, dtype=object)
-    if by not in data.columns:
-        raise ParameterError(
-            "by", by, f"no such column (columns: {', '.join(map(str, data.columns))})"
-        )
-    keys = data[by]
-    if isinstance(keys.dtype, pd.CategoricalDtype):  # e.g. from Parquet: name each category once
-        names = [*map(str, keys.cat.categories), MISSING_GROUP]  # code -1: missing
-        return pd.Series(np.array(names, dtype=object)[keys.cat.codes.to_numpy()], index=keys.index)
-    keys = keys.astype(object)
-    return keys.where(keys.notna(), MISSING_GROUP).map(str)
 
 
 def respondent_scores(
@@ -334,6 +315,7 @@ def dimension_scores(
     method: Method = "sum_max",
     min_answered: int | None = None,
     id_column: str = "respondent_id",
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Group dimension scores: the mean of the respondents' dimension scores.
 
@@ -344,15 +326,21 @@ def dimension_scores(
     instrument : Instrument
     by : str, optional
         A grouping column (e.g. ``"sector"``); without it one group, ``"all"``.
-        Respondents whose grouping value is missing form the group ``"(missing)"``.
+        Respondents whose grouping value is missing or blank form the group
+        ``"(missing)"`` (:func:`cxbench.privacy.group_keys`).
     method, min_answered, id_column
         As in :func:`respondent_scores`.
+    min_n : int
+        A group (the whole benchmark too) with fewer respondents with a score on a
+        dimension is not shown there, nor a group hidden with it
+        (:func:`cxbench.privacy.suppress_small_groups`); 1 shows every group.
 
     Returns
     -------
     DataFrame
         Columns ``group``, ``dimension``, ``n`` (respondents with a score),
-        ``score``; groups sorted, dimensions in instrument order.
+        ``score``; groups sorted, dimensions in instrument order. What was hidden is
+        in ``attrs`` (:func:`cxbench.privacy.suppressed_counts`).
 
     Examples
     --------
@@ -360,23 +348,27 @@ def dimension_scores(
     >>> inst = load_instrument()
     >>> rows = [{item: points for item in inst.item_ids} | {"respondent_id": rid}
     ...         for rid, points in (("a", 3), ("b", 4))]
-    >>> dimension_scores(pd.DataFrame(rows), inst)
+    >>> dimension_scores(pd.DataFrame(rows), inst, min_n=1)
       group dimension  n  score
     0   all   measure  2   70.0
     1   all    manage  2   70.0
     2   all    master  2   70.0
-    >>> dimension_scores(pd.DataFrame(rows), inst, method="pomp").score.tolist()
+    >>> dimension_scores(pd.DataFrame(rows), inst, method="pomp", min_n=1).score.tolist()
     [62.5, 62.5, 62.5]
+    >>> len(dimension_scores(pd.DataFrame(rows), inst))  # 2 respondents: under min_n=5
+    0
     """
     _check_method(method)
-    groups = _group_keys(data, by)
+    min_n = check_min_n(min_n)
+    groups = group_keys(data, by)
     if id_column not in data.columns:
         raise ParameterError("column", id_column, "not in the data")
     values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
     answered, points = _points(values, instrument)
     codes, names = pd.factorize(groups.to_numpy(dtype=object), sort=False)
     counts, sums = point_totals(points, answered, codes, len(names), instrument, min_answered)
-    return group_table(list(names), counts, sums, instrument, method=method)
+    table = group_table(list(names), counts, sums, instrument, method=method)
+    return shown_groups(table, min_n, keys=["dimension"])
 
 
 def point_totals(
@@ -491,6 +483,7 @@ def item_scores(
     *,
     by: str | None = None,
     method: Method = "sum_max",
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Statement (item) scores: points given / (scale max × answers) × 100.
 
@@ -502,6 +495,9 @@ def item_scores(
     by : str, optional
         A grouping column; without it one group, ``"all"``.
     method : {"sum_max", "pomp"}
+    min_n : int
+        A group with fewer answers to a statement is not shown for it, nor a group
+        hidden with it (:func:`cxbench.privacy.suppress_small_groups`).
 
     Returns
     -------
@@ -513,13 +509,14 @@ def item_scores(
     >>> from cxbench.instrument import load_instrument
     >>> inst = load_instrument()
     >>> rows = [{item: p for item in inst.item_ids} for p in (2, 5, 4)]
-    >>> item_scores(pd.DataFrame(rows), inst).head(2)
+    >>> item_scores(pd.DataFrame(rows), inst, min_n=1).head(2)
       group dimension       item  n  score
     0   all   measure  measure_1  3   73.3...
     1   all   measure  measure_2  3   73.3...
     """
     _check_method(method)
-    groups = _group_keys(data, by)
+    min_n = check_min_n(min_n)
+    groups = group_keys(data, by)
     values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
     codes, labels = pd.factorize(groups, sort=False)
     n_groups = len(labels)
@@ -539,7 +536,8 @@ def item_scores(
             "score": score.ravel(),
         }
     )
-    return _sort(out, instrument, ["group", "dimension", "item"])
+    out = _sort(out, instrument, ["group", "dimension", "item"])
+    return shown_groups(out, min_n, keys=["dimension", "item"])
 
 
 def item_distribution(
@@ -547,6 +545,7 @@ def item_distribution(
     instrument: Instrument,
     *,
     by: str | None = None,
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """How the answers to each statement spread over the scale points.
 
@@ -560,6 +559,9 @@ def item_distribution(
     instrument : Instrument
     by : str, optional
         A grouping column; without it one group, ``"all"``.
+    min_n : int
+        A group with fewer answers to a statement is not shown for it, nor a group
+        hidden with it (:func:`cxbench.privacy.suppress_small_groups`).
 
     Returns
     -------
@@ -573,7 +575,7 @@ def item_distribution(
     >>> from cxbench.instrument import load_instrument
     >>> inst = load_instrument()
     >>> rows = [dict.fromkeys(inst.item_ids, p) for p in (2, 4, 4, None)]
-    >>> item_distribution(pd.DataFrame(rows), inst).head(5)
+    >>> item_distribution(pd.DataFrame(rows), inst, min_n=1).head(5)
       group dimension       item  point  count     share
     0   all   measure  measure_1      1      0  0.000000
     1   all   measure  measure_1      2      1  0.333333
@@ -581,7 +583,8 @@ def item_distribution(
     3   all   measure  measure_1      4      2  0.666667
     4   all   measure  measure_1      5      0  0.000000
     """
-    groups = _group_keys(data, by)
+    min_n = check_min_n(min_n)
+    groups = group_keys(data, by)
     values = _answers(data, instrument, instrument.item_ids)
     codes, labels = pd.factorize(groups, sort=False)
     lo, hi = instrument.scale.min, instrument.scale.max
@@ -605,7 +608,20 @@ def item_distribution(
             "share": share.ravel(),
         }
     )
-    return _sort(out, instrument, ["group", "dimension", "item", "point"])
+    # the groups shown per statement, decided on its answers as item_scores decides
+    sizes = pd.DataFrame(
+        {
+            "group": np.repeat(np.asarray(labels, dtype=object), n_items),
+            "dimension": np.tile([i.dimension for i in items], n_groups),
+            "item": np.tile([i.id for i in items], n_groups),
+            "n": totals.ravel(),
+        }
+    )
+    shown, suppressed = suppress_small_groups(sizes, min_n, keys=["dimension", "item"])
+    out = out.merge(shown[["group", "item"]], on=["group", "item"])
+    out = _sort(out, instrument, ["group", "dimension", "item", "point"])
+    out.attrs = {"min_n": min_n, "suppressed": suppressed.to_dict("records")}
+    return out
 
 
 def published_comparison(
@@ -614,6 +630,7 @@ def published_comparison(
     *,
     min_answered: int | None = None,
     id_column: str = "respondent_id",
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Set the scores beside the figures a published report gives (sum/max method).
 
@@ -638,22 +655,27 @@ def published_comparison(
     >>> from cxbench.instrument import load_instrument
     >>> inst = load_instrument()
     >>> rows = [dict.fromkeys(inst.item_ids, p) | {"respondent_id": p} for p in (3, 4)]
-    >>> published_comparison(pd.DataFrame(rows), inst).iloc[[0, 2]]
+    >>> published_comparison(pd.DataFrame(rows), inst, min_n=1).iloc[[0, 2]]
            level dimension       item  published  score  difference
     0  dimension   measure                   70.0   70.0         0.0
     2       item   measure  measure_2       60.0   70.0        10.0
     """
-    dims = dimension_scores(data, instrument, min_answered=min_answered, id_column=id_column)
-    items = item_scores(data, instrument)
+    dims = dimension_scores(
+        data, instrument, min_answered=min_answered, id_column=id_column, min_n=min_n
+    )
+    items = item_scores(data, instrument, min_n=min_n)
     dim_score = dict(zip(dims["dimension"], dims["score"], strict=True))
     item_score = dict(zip(items["item"], items["score"], strict=True))
     records = []
+    # a figure under min_n is NaN here (not shown), as everywhere
     for dim in instrument.dimensions:
         if dim.published_score is not None:
-            records.append(("dimension", dim.id, "", dim.published_score, dim_score[dim.id]))
+            score = dim_score.get(dim.id, np.nan)
+            records.append(("dimension", dim.id, "", dim.published_score, score))
         for item in dim.items:
             if item.published_score is not None:
-                records.append(("item", dim.id, item.id, item.published_score, item_score[item.id]))
+                score = item_score.get(item.id, np.nan)
+                records.append(("item", dim.id, item.id, item.published_score, score))
     out = pd.DataFrame.from_records(
         records, columns=["level", "dimension", "item", "published", "score"]
     )
@@ -674,14 +696,3 @@ def _sort(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.Da
         return column.map(_natural_key)
 
     return frame.sort_values(keys, key=key, kind="stable").reset_index(drop=True)
-
-
-def _natural_key(value: object) -> tuple:
-    # "(missing)" last; numbers (editions) as numbers; texts case-insensitively.
-    text = str(value)
-    if text == MISSING_GROUP:
-        return (2, 0.0, "")
-    try:
-        return (0, float(text), "")
-    except ValueError:
-        return (1, 0.0, text.casefold())

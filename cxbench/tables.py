@@ -512,7 +512,7 @@ def likert_table(
     >>> from cxbench.scoring import item_distribution
     >>> inst = load_instrument()
     >>> rows = [dict.fromkeys(inst.item_ids, p) for p in (2, 4, 4, 5)]
-    >>> table = likert_table(item_distribution(pd.DataFrame(rows), inst), inst)
+    >>> table = likert_table(item_distribution(pd.DataFrame(rows), inst, min_n=1), inst)
     >>> table.headers[-3:], table.rows[0][-3:]
     (('Agree', 'Strongly agree', 'n'), ('50.0', '25.0', '4'))
     """

@@ -17,18 +17,26 @@ import pandas as pd
 import pingouin as pg
 from scipy import stats
 
+from ._checks import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MIN_N,
+    check_choice,
+    check_confidence,
+    check_correction,
+    check_method,
+    check_min_n,
+    check_whole,
+)
 from .comparison import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
-    _check_confidence,
-    _check_correction,
     _scores_by,
     edition_difference,
     group_statistics,
-    suppress_small_groups,
 )
 from .errors import ParameterError
 from .instrument import Instrument
+from .privacy import suppress_small_groups
 from .scoring import Method, _sort
 
 __all__ = ["edition_trend", "paired_change"]
@@ -40,8 +48,8 @@ def edition_trend(
     *,
     by: str | None = None,
     level: str = "dimension",
-    min_n: int = 5,
-    confidence: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
@@ -87,8 +95,13 @@ def edition_trend(
     [[2022, 'measure', 'all'], [2022, 'manage', 'all'], [2022, 'master', 'all'],
      [2023, 'measure', 'all']]
     """
-    confidence = _check_confidence(confidence)
-    correction = _check_correction(correction)
+    confidence = check_confidence(confidence)
+    correction = check_correction(correction)
+    min_n = check_min_n(min_n)
+    check_method(method)
+    check_choice(level, "level", ("dimension", "item"))
+    n_resamples = check_whole(n_resamples, "n_resamples")
+    seed = check_whole(seed, "seed", 0)
     if len(editions) < 1:
         raise ParameterError("editions", "", "at least one edition is needed")
     years = sorted(editions)
@@ -154,11 +167,11 @@ def paired_change(
     instrument: Instrument,
     *,
     id_column: str = "respondent_id",
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
-    min_n: int = 5,
+    min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """The change of organisations that answered both editions (paired t-test).
 
@@ -184,8 +197,10 @@ def paired_change(
     >>> int(table.n_pairs.iloc[0]) > 100, table.dimension.tolist()
     (True, ['measure', 'manage', 'master'])
     """
-    confidence = _check_confidence(confidence)
-    correction = _check_correction(correction)
+    confidence = check_confidence(confidence)
+    correction = check_correction(correction)
+    min_n = check_min_n(min_n)
+    check_method(method)
     tidy = []
     for frame in (previous, current):
         if id_column not in frame.columns:

@@ -182,7 +182,9 @@ def test_finding_success_with_a_hand_computed_wilson_interval():
     # 3 of 4 answers are 4 or 5: p = 0.75; Wilson 95 %: (p + z²/2n ± z√(p(1-p)/n + z²/4n²))
     # / (1 + z²/n) with z = 1.95996 gives 0.3006 and 0.9544
     frame = pd.DataFrame({"success": ["5", "4", "2", "4", ""]})
-    assert finding_success(frame, language="en") == (
+    with pytest.raises(ParameterError, match="min_n=5"):  # 4 answers: not shown
+        finding_success(frame, language="en")
+    assert finding_success(frame, language="en", min_n=4) == (
         "75.0 % of the organisations say they have succeeded in improving their digital CX "
         "(95 % CI 30.1–95.4 %, n = 4)."
     )

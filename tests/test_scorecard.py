@@ -29,6 +29,8 @@ def data() -> pd.DataFrame:
     rows = [_org("me", "retail", [2, 4, 3])]
     rows += [_org(f"r{i}", "retail", [p, 3, 4]) for i, p in enumerate([3, 4, 4, 5, 2, 3])]
     rows += [_org(f"b{i}", "bank", [5, 5, 5]) for i in range(4)]
+    # bank (4) is under min_n = 5; energy (5), the smallest other sector, is hidden with it
+    rows += [_org(f"e{i}", "energy", [4, 4, 4]) for i in range(5)]
     frame = pd.DataFrame(rows)
     frame.loc[0, "master_2"] = 1  # my weakest statement
     return frame
@@ -44,7 +46,7 @@ def test_figures_against_a_hand_calculation(data):
     assert measure.percentile_sector == pytest.approx(
         stats.percentileofscore(retail, 40.0, kind="mean")
     )
-    everyone = np.concatenate([retail, [100.0] * 4])
+    everyone = np.concatenate([retail, [100.0] * 4, [80.0] * 5])
     assert measure.percentile_overall == pytest.approx(
         stats.percentileofscore(everyone, 40.0, kind="mean")
     )
@@ -67,6 +69,16 @@ def test_a_small_sector_falls_back_to_the_whole_benchmark(data):
     assert card.dimensions["percentile_sector"].isna().all()
     assert card.dimensions["reference_mean"].tolist() == card.dimensions["benchmark_mean"].tolist()
     assert participant_scorecard(data, INST, "b0", min_n=3).reference == "sector"
+
+
+def test_a_sector_hidden_with_a_small_one_is_no_reference(data):
+    """Without energy, retail (7) is the only complement of bank (4): the benchmark minus
+    retail would be the banks' mean, so retail is hidden too, and no scorecard shows it."""
+    two_sectors = data[data["sector"] != "energy"]
+    card = participant_scorecard(two_sectors, INST, "me")
+    assert card.reference == "benchmark" and card.dimensions["percentile_sector"].isna().all()
+    with pytest.raises(ParameterError, match="fewer than min_n=5"):
+        participant_scorecard(two_sectors.head(5), INST, "me")  # 4 others: their mean
 
 
 def test_unknown_or_repeated_ids_are_errors(data):

@@ -13,9 +13,11 @@ from hypothesis.extra.numpy import arrays
 
 from cxbench.errors import ParameterError
 from cxbench.instrument import Dimension, Instrument, Item, Scale, load_instrument
+from cxbench.privacy import suppressed_counts
 from cxbench.scoring import (
     MISSING_GROUP,
     dimension_scores,
+    item_distribution,
     item_scores,
     respondent_scores,
     reverse_items,
@@ -45,8 +47,10 @@ def _instrument(lo: int, hi: int, sizes: list[int], reverse: set[str] = frozense
 def test_the_brief_example_sum_max_70_pomp_62_5():
     """Domain brief: everyone averaging 3.5 on 1–5 scores 70 % (sum/max), 62.5 % POMP."""
     rows = [[3] * 12, [4] * 12]
-    assert dimension_scores(_frame(rows), INST)["score"].tolist() == [70.0] * 3
-    assert dimension_scores(_frame(rows), INST, method="pomp")["score"].tolist() == [62.5] * 3
+    assert dimension_scores(_frame(rows), INST, min_n=1)["score"].tolist() == [70.0] * 3
+    assert (
+        dimension_scores(_frame(rows), INST, method="pomp", min_n=1)["score"].tolist() == [62.5] * 3
+    )
 
 
 def test_respondent_score_uses_answered_items_and_min_answered():
@@ -67,7 +71,7 @@ def test_group_score_is_the_mean_of_respondent_scores_not_of_points():
     """Respondent A answers 3 Measure items (all 5), B all 4 items (all 1)."""
     a = [5, 5, 5, np.nan] + [3] * 8
     b = [1, 1, 1, 1] + [3] * 8
-    measure = dimension_scores(_frame([a, b]), INST).iloc[0]
+    measure = dimension_scores(_frame([a, b]), INST, min_n=1).iloc[0]
     assert measure["n"] == 2
     assert measure["score"] == pytest.approx((100 + 20) / 2)  # not 19 / 35 * 100
 
@@ -75,7 +79,7 @@ def test_group_score_is_the_mean_of_respondent_scores_not_of_points():
 def test_item_scores_by_group_hand_checked():
     rows = [[1] * 12, [5] * 12, [4] * 12, [np.nan] * 12]
     frame = _frame(rows, sector=["b", "b", "a", "a"])
-    scores = item_scores(frame, INST, by="sector")
+    scores = item_scores(frame, INST, by="sector", min_n=1)
     first = scores[scores["item"] == "measure_1"].set_index("group")
     assert first.loc["a", "n"] == 1 and first.loc["a", "score"] == pytest.approx(80.0)
     assert first.loc["b", "n"] == 2 and first.loc["b", "score"] == pytest.approx(60.0)
@@ -83,16 +87,39 @@ def test_item_scores_by_group_hand_checked():
     assert scores["item"].iloc[:12].tolist() == INST.item_ids  # instrument order
 
 
-def test_missing_group_values_form_their_own_group():
-    frame = _frame([[3] * 12, [4] * 12, [5] * 12], sector=["x", None, "x"])
-    scores = dimension_scores(frame, INST, by="sector")
-    assert scores["group"].unique().tolist() == ["x", MISSING_GROUP]
-    assert scores.loc[scores["group"] == MISSING_GROUP, "n"].tolist() == [1, 1, 1]
+def test_respondents_without_a_group_value_are_counted_not_shown():
+    """None, NaN, "" and white space are one thing (no group value), even with min_n=1."""
+    frame = _frame([[3] * 12] * 2 + [[4] * 12] * 4, sector=["x", "x ", None, "", "  ", np.nan])
+    scores = dimension_scores(frame, INST, by="sector", min_n=1)
+    assert scores["group"].unique().tolist() == ["x"]  # "x " is "x"
+    assert scores["n"].tolist() == [2, 2, 2]
+    assert suppressed_counts(scores) == {"groups": 0, "n": 0, "missing": 4}
+    assert MISSING_GROUP not in item_scores(frame, INST, by="sector", min_n=1)["group"].tolist()
+
+
+def test_small_groups_are_hidden_with_a_complement_and_counted():
+    """Hand count: a (6), b (3), c (5), d (9) with min_n=5: b is under 5; alone its
+    figures would follow from the total, so the smallest shown group, c, goes with it."""
+    sizes = {"a": 6, "b": 3, "c": 5, "d": 9}
+    sector = [g for g, n in sizes.items() for _ in range(n)]
+    frame = _frame([[3] * 12] * len(sector), sector=sector)
+    for table in (
+        dimension_scores(frame, INST, by="sector"),
+        item_scores(frame, INST, by="sector"),
+        item_distribution(frame, INST, by="sector"),
+    ):
+        assert sorted(table["group"].unique()) == ["a", "d"]
+        assert suppressed_counts(table)["groups"] == 2
+        assert suppressed_counts(table)["n"] == 8
+    assert dimension_scores(frame, INST).empty is False  # 23 together: the benchmark shows
+    assert dimension_scores(frame.head(4), INST).empty  # 4 < 5: not even the benchmark
+    everyone = dimension_scores(frame, INST, by="sector", min_n=1)
+    assert sorted(everyone["group"].unique()) == ["a", "b", "c", "d"]
 
 
 def test_editions_sort_as_numbers():
     frame = _frame([[3] * 12] * 3, edition=["2023", "900", "2022"])
-    assert dimension_scores(frame, INST, by="edition")["group"].unique().tolist() == [
+    assert dimension_scores(frame, INST, by="edition", min_n=1)["group"].unique().tolist() == [
         "900", "2022", "2023",
     ]  # fmt: skip
 
@@ -100,8 +127,8 @@ def test_editions_sort_as_numbers():
 def test_reverse_keyed_items_are_flipped_before_scoring():
     inst = _instrument(1, 5, [2], reverse={"d0_1"})
     frame = pd.DataFrame({"respondent_id": ["a"], "d0_0": [5.0], "d0_1": [1.0]})
-    assert dimension_scores(frame, inst)["score"].iloc[0] == pytest.approx(100.0)
-    assert item_scores(frame, inst)["score"].tolist() == [100.0, 100.0]
+    assert dimension_scores(frame, inst, min_n=1)["score"].iloc[0] == pytest.approx(100.0)
+    assert item_scores(frame, inst, min_n=1)["score"].tolist() == [100.0, 100.0]
 
 
 def test_zero_based_scale_and_its_bounds():
@@ -161,8 +188,8 @@ def test_scores_stay_within_the_method_bounds(case, method):
     low = 100 * inst.scale.min / inst.scale.max if method == "sum_max" else 0.0
     for scores in (
         respondent_scores(frame, inst, method=method, min_answered=1),
-        dimension_scores(frame, inst, by="group", method=method, min_answered=1),
-        item_scores(frame, inst, by="group", method=method),
+        dimension_scores(frame, inst, by="group", method=method, min_answered=1, min_n=1),
+        item_scores(frame, inst, by="group", method=method, min_n=1),
     ):
         valid = scores["score"].dropna()
         assert ((valid >= low - 1e-9) & (valid <= 100 + 1e-9)).all()
