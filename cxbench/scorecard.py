@@ -8,8 +8,10 @@ biggest improvement priorities (the statements where it trails the reference mos
 Anonymity: a scorecard shows the participant's own figures and aggregates only. Its
 sector is the reference only when the *other* organisations of the sector number at
 least ``min_n`` (otherwise the participant could work out their mean from its own
-answers and the sector's); if not, the whole benchmark is the reference, and the
-scorecard says so.
+answers and the sector's) and every other output shows the sector (the one rule of
+:mod:`cxbench.privacy`, complementary suppression included); if not, the whole
+benchmark is the reference, the scorecard names no sector, and says so. The benchmark
+itself needs ``min_n`` other participants.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class Scorecard:
     ----------
     respondent : str
     group : str or None
-        The participant's sector (``None`` when it has none).
+        The participant's sector when it is the reference; ``None`` when it has none
+        or the sector is not shown (too small, or hidden with a smaller one): the
+        scorecard then names no sector.
     reference : {"sector", "benchmark"}
         What the gaps are measured against.
     reference_n : int
@@ -194,4 +198,7 @@ def participant_scorecard(
     top = items.dropna(subset=["gap"]).sort_values("gap", kind="stable").head(priorities)
     top = top[top["gap"] < 0].reset_index(drop=True)
     reference_n = int(ref_scores[id_column].nunique())
-    return Scorecard(str(respondent), group, reference, reference_n, min_n, dimensions, items, top)
+    shown_group = group if reference == "sector" else None
+    return Scorecard(
+        str(respondent), shown_group, reference, reference_n, min_n, dimensions, items, top
+    )

@@ -66,6 +66,7 @@ def test_priorities_are_the_statements_trailing_the_sector_most(data):
 def test_a_small_sector_falls_back_to_the_whole_benchmark(data):
     card = participant_scorecard(data, INST, "b0")  # 3 other banks < min_n 5
     assert card.reference == "benchmark" and card.reference_n == len(data)
+    assert card.group is None  # the sector is not named
     assert card.dimensions["percentile_sector"].isna().all()
     assert card.dimensions["reference_mean"].tolist() == card.dimensions["benchmark_mean"].tolist()
     assert participant_scorecard(data, INST, "b0", min_n=3).reference == "sector"
