@@ -117,7 +117,7 @@ def test_bad_parameters_are_refused_before_anything_runs(workspace):
     data = workspace / "data"
     with pytest.raises(ParameterError, match="language"):
         plan_reports(data=data, edition=2023, languages=["de"])
-    with pytest.raises(ParameterError, match="Atlantis"):
+    with pytest.raises(ParameterError, match="a requested sector is not shown"):
         plan_reports(data=data, edition=2023, sectors=["Atlantis"])
     with pytest.raises(ParameterError, match="edition"):
         plan_reports(data=data, edition=1999)
@@ -139,7 +139,9 @@ def test_the_cli_names_a_bad_sector_in_one_line(workspace, capsys):
         ]
     )
     err = capsys.readouterr().err
-    assert code == 2 and "Atlantis" in err and len(err.strip().splitlines()) == 1
+    # the name asked for is not echoed (it could be a suppressed sector's)
+    assert code == 2 and "not shown" in err and len(err.strip().splitlines()) == 1
+    assert "Atlantis" not in err
     assert not (workspace / "cli").exists()
 
 
