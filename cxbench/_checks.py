@@ -105,6 +105,35 @@ def check_correction(correction: Any) -> str:
     return check_choice(correction, "correction", CORRECTIONS)
 
 
+def check_comparison(
+    *,
+    min_n: Any,
+    confidence: Any,
+    correction: Any,
+    method: Any,
+    level: Any = "dimension",
+    n_resamples: Any = 1,
+    seed: Any = 0,
+) -> tuple[int, float, str, str, str, int, int]:
+    """The settings of a group comparison, each checked: ``(min_n, confidence,
+    correction, method, level, n_resamples, seed)``.
+
+    Examples
+    --------
+    >>> check_comparison(min_n=5, confidence=0.9, correction="holm", method="pomp")
+    (5, 0.9, 'holm', 'pomp', 'dimension', 1, 0)
+    """
+    return (
+        check_min_n(min_n),
+        check_confidence(confidence),
+        check_correction(correction),
+        check_method(method),
+        check_choice(level, "level", ("dimension", "item")),
+        check_whole(n_resamples, "n_resamples"),
+        check_whole(seed, "seed", 0),
+    )
+
+
 def check_column(data: Any, column: Any, name: str = "column") -> str:
     """A column of ``data``; the message lists the columns there are.
 

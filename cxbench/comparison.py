@@ -35,7 +35,7 @@ from ._checks import (
     DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
     as_float,
-    check_choice,
+    check_comparison,
     check_confidence,
     check_correction,
     check_method,
@@ -780,13 +780,15 @@ def compare_groups(
     >>> bool((result.groups.n >= 15).all())
     True
     """
-    min_n = check_min_n(min_n)
-    confidence = check_confidence(confidence)
-    correction = check_correction(correction)
-    check_method(method)
-    check_choice(level, "level", ("dimension", "item"))
-    n_resamples = check_whole(n_resamples, "n_resamples")
-    seed = check_whole(seed, "seed", 0)
+    min_n, confidence, correction, method, level, n_resamples, seed = check_comparison(
+        min_n=min_n,
+        confidence=confidence,
+        correction=correction,
+        method=method,
+        level=level,
+        n_resamples=n_resamples,
+        seed=seed,
+    )
     settings = (by, level, min_n, confidence, correction, method, min_answered, id_column)
     key = _fingerprint(
         data, [id_column, by, *instrument.item_ids], instrument, settings, n_resamples, seed

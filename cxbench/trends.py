@@ -20,12 +20,11 @@ from scipy import stats
 from ._checks import (
     DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
-    check_choice,
+    check_comparison,
     check_confidence,
     check_correction,
     check_method,
     check_min_n,
-    check_whole,
 )
 from .comparison import (
     DEFAULT_RESAMPLES,
@@ -95,13 +94,15 @@ def edition_trend(
     [[2022, 'measure', 'all'], [2022, 'manage', 'all'], [2022, 'master', 'all'],
      [2023, 'measure', 'all']]
     """
-    confidence = check_confidence(confidence)
-    correction = check_correction(correction)
-    min_n = check_min_n(min_n)
-    check_method(method)
-    check_choice(level, "level", ("dimension", "item"))
-    n_resamples = check_whole(n_resamples, "n_resamples")
-    seed = check_whole(seed, "seed", 0)
+    min_n, confidence, correction, method, level, n_resamples, seed = check_comparison(
+        min_n=min_n,
+        confidence=confidence,
+        correction=correction,
+        method=method,
+        level=level,
+        n_resamples=n_resamples,
+        seed=seed,
+    )
     if len(editions) < 1:
         raise ParameterError("editions", "", "at least one edition is needed")
     years = sorted(editions)
