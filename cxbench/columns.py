@@ -29,9 +29,7 @@ from __future__ import annotations
 import difflib
 import html
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -40,7 +38,9 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import UnusableFileError
+from .files import write_atomic
 from .instrument import Instrument, answer_key, normalise_label
 from .layouts import LAYOUTS, Layout, platform_id_columns
 from .loading import RawTable
@@ -338,12 +338,11 @@ def load_column_mapping(path: str | Path, instrument: Instrument | None = None) 
     if not path.is_file():
         raise UnusableFileError(name, "no such mapping file")
     try:
-        if path.stat().st_size > _MAX_MAPPING_BYTES:
-            raise UnusableFileError(
-                name, f"a mapping file larger than {_MAX_MAPPING_BYTES:,} bytes is refused"
-            )
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
+        raw = limits.safe_load(limits.read_limited_text(path, max_bytes=_MAX_MAPPING_BYTES))
+    except limits.InputLimitError as exc:  # too large, not a regular file, alias bomb...
+        what = "the YAML " if isinstance(exc, limits.YAMLLimitError) else ""
+        raise UnusableFileError(name, f"refused as a mapping file: {what}{exc}") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UnusableFileError(name, f"not a readable mapping file ({exc})") from None
     if raw is None:
         raw = {}
@@ -719,7 +718,8 @@ def require_columns(found: ColumnMap, instrument: Instrument) -> None:
 
 
 def write_column_mapping(found: ColumnMap, path: str | Path) -> Path:
-    """Write a mapping file to review and reuse with ``--columns`` (atomically).
+    """Write a mapping file to review and reuse with ``--columns`` (atomically; never
+    over the data file it maps: :func:`cxbench.files.write_atomic`).
 
     Missing items are written as ``null`` with the closest columns in a comment.
 
@@ -766,14 +766,5 @@ def write_column_mapping(found: ColumnMap, path: str | Path) -> Path:
         lines.append("answers:")
         lines += [f"  {quoted(code)}: {point}" for code, point in found.answers.items()]
     text = "\n".join(lines) + "\n"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise UnusableFileError(
-            str(path), f"cannot write the mapping file ({exc.strerror})"
-        ) from None
-    return path
+    # never over the data file it describes
+    return write_atomic(path, text, what="mapping file", protect=[found.path])

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import CommentaryError
 from .i18n import LANGUAGES
 
@@ -109,15 +110,34 @@ def _texts(raw: Any, source: str, key: str) -> dict[str, str]:
     return out
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_text(path: Path) -> str:
+    """A commentary file's text: a regular UTF-8 file within :data:`limits.MAX_YAML_BYTES`."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return limits.read_limited_text(path)
+    except limits.InputLimitError as exc:
+        raise CommentaryError(str(path), "", f"refused: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CommentaryError(
+            str(path), "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise CommentaryError(str(path), "", f"cannot be read ({exc.strerror})") from None
+
+
+def _load_yaml(text: str, source: str, key: str = "") -> Any:
+    """YAML through :func:`cxbench.limits.safe_load`, errors naming ``source``."""
+    try:
+        return limits.safe_load(text)
+    except limits.YAMLLimitError as exc:
+        raise CommentaryError(source, key, f"refused: the YAML {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        raise CommentaryError(str(path), where, f"not valid YAML ({exc})") from None
-    except UnicodeDecodeError:
-        raise CommentaryError(str(path), "", "not UTF-8 text") from None
+        where = key or (f"line {mark.line + 1}" if mark else "")
+        raise CommentaryError(source, where, f"not valid YAML ({exc})") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    return _load_yaml(_read_text(path), str(path))
 
 
 def _parse_panel(path: Path) -> tuple[dict[str, Expert], bool, dict[str, str]]:
@@ -147,17 +167,14 @@ def _parse_panel(path: Path) -> tuple[dict[str, Expert], bool, dict[str, str]]:
 
 
 def _markdown_entry(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
+    text = _read_text(path)
     if not text.startswith("---"):
         raise CommentaryError(str(path), "", "needs YAML front matter between '---' lines")
     try:
         _, front, body = text.split("---", 2)
     except ValueError:
         raise CommentaryError(str(path), "", "front matter is not closed by '---'") from None
-    try:
-        fields = yaml.safe_load(front) or {}
-    except yaml.YAMLError as exc:
-        raise CommentaryError(str(path), "front matter", f"not valid YAML ({exc})") from None
+    fields = _load_yaml(front, str(path), "front matter") or {}
     if not isinstance(fields, dict):
         raise CommentaryError(str(path), "front matter", "must be a mapping")
     return fields | {"answer": body.strip()}
@@ -220,7 +237,7 @@ def load_commentary(folder: str | Path) -> Commentary:
     if not folder.is_dir():
         raise CommentaryError(str(folder), "", "no such commentary folder")
     panel = folder / "panel.yaml"
-    if not panel.is_file():
+    if not panel.exists():
         raise CommentaryError(str(folder), "panel.yaml", "missing: the panel of experts")
     experts, example, note = _parse_panel(panel)
     entries: list[Entry] = []

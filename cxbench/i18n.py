@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 from babel.numbers import format_decimal
 
+from . import limits
 from .errors import ParameterError
 
 __all__ = [
@@ -66,7 +67,10 @@ def messages() -> Mapping[str, Mapping[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        raw = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        try:
+            raw = limits.safe_load(entry.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:  # the limits' refusals included
+            raise ParameterError("message catalogue", entry.name, f"unreadable ({exc})") from None
         for key, texts in raw.items():
             if key in catalogue:
                 raise ParameterError("message", key, f"defined twice ({entry.name})")

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import InstrumentError
 
 __all__ = [
@@ -266,8 +267,11 @@ def load_instrument(name_or_path: str | Path = DEFAULT_INSTRUMENT) -> Instrument
     Raises
     ------
     InstrumentError
-        If the file is missing or a key is missing or invalid; the message names
-        the file and the key.
+        If the file is missing, not a regular file, too large or not YAML within the
+        limits of :mod:`cxbench.limits` (aliases, nesting), or a key is missing or
+        invalid; the message names the file and the key. Scale labels listed from
+        the agreeing end down (``Strongly agree`` first), which would invert every
+        score, are refused rather than flipped: list them lowest point first.
 
     Examples
     --------
@@ -279,7 +283,9 @@ def load_instrument(name_or_path: str | Path = DEFAULT_INSTRUMENT) -> Instrument
     """
     text, source = _read_instrument_text(name_or_path)
     try:
-        raw = yaml.safe_load(text)
+        raw = limits.safe_load(text)
+    except limits.YAMLLimitError as exc:
+        raise InstrumentError(source, "", f"refused: the YAML {exc}") from None
     except yaml.YAMLError as exc:
         raise InstrumentError(source, "", f"not valid YAML ({exc})") from None
     return _parse_instrument(raw, source)
@@ -291,7 +297,7 @@ def _read_instrument_text(name_or_path: str | Path) -> tuple[str, str]:
         resource = resources.files("cxbench").joinpath("instruments", f"{candidate}.yaml")
         return resource.read_text(encoding="utf-8"), candidate
     path = Path(candidate)
-    if not path.is_file():
+    if not path.exists():
         raise InstrumentError(
             candidate,
             "",
@@ -299,8 +305,12 @@ def _read_instrument_text(name_or_path: str | Path) -> tuple[str, str]:
             f"(bundled: {', '.join(available_instruments())})",
         )
     try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        return limits.read_limited_text(path), str(path)
+    except limits.InputLimitError as exc:
+        raise InstrumentError(str(path), "", f"refused: {exc}") from None
+    except UnicodeDecodeError:
+        raise InstrumentError(str(path), "", "not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
         raise InstrumentError(str(path), "", f"cannot be read ({exc})") from None
 
 
@@ -362,8 +372,59 @@ def _parse_scale(raw: Any, source: str) -> Scale:
                     f"same label as {other[0]}, another point",
                 )
         labels[str(lang)] = tuple(v.strip() for v in values)
+        _check_direction(labels[str(lang)], where, source)
     codes = _parse_codes(raw.get("codes"), lo, hi, source, seen)
     return Scale(lo, hi, labels, codes)
+
+
+#: Words that mark an agreeing (+1) or disagreeing (-1) label, per language (normalised).
+_POLARITY = {
+    "agree": 1,
+    "disagree": -1,
+    "satisfied": 1,
+    "dissatisfied": -1,
+    "unsatisfied": -1,
+    "katiliyorum": 1,
+    "katilmiyorum": -1,
+    "memnunum": 1,
+    "memnun değilim": -1,
+    "согласен": 1,
+    "согласна": 1,
+    "не согласен": -1,
+    "не согласна": -1,
+    "удовлетворен": 1,
+    "не удовлетворен": -1,
+}
+
+
+def _polarity(label: str) -> int:
+    """+1 for an agreeing label, -1 for a disagreeing one, 0 for neither or both.
+
+    Examples
+    --------
+    >>> [_polarity(t) for t in ("Strongly agree", "Katılmıyorum", "Ни согласен, ни не согласен")]
+    [1, -1, 0]
+    """
+    text = normalise_label(label)
+    found = set()
+    for words, sign in sorted(_POLARITY.items(), key=lambda pair: -len(pair[0])):
+        pattern = rf"(?<![\w-]){re.escape(words)}(?![\w-])"
+        if re.search(pattern, text):
+            found.add(sign)
+            text = re.sub(pattern, " ", text)  # "не согласен" is not also "согласен"
+    return found.pop() if len(found) == 1 else 0
+
+
+def _check_direction(labels: tuple[str, ...], where: str, source: str) -> None:
+    """Refuse labels that run from the agreeing end down: every score would be inverted."""
+    if _polarity(labels[0]) == 1 and _polarity(labels[-1]) == -1:
+        raise InstrumentError(
+            source,
+            where,
+            f"the labels run downwards, from {labels[0]!r} to {labels[-1]!r}: every answer "
+            f"would be scored the wrong way round; list them from the lowest point up, "
+            f"{labels[-1]!r} first",
+        )
 
 
 def _parse_codes(

@@ -1,13 +1,16 @@
 """Reading survey exports into a raw table, whatever the file format.
 
 Supported: CSV and other delimited text (any of ``, ; TAB |``; UTF-8 with or without
-BOM, UTF-16 with BOM, Windows code pages 1254 (Turkish) and 1251 (Cyrillic) detected),
-Excel XLSX, Parquet and SPSS ``.sav``. The format is recognised from the file's first
-bytes, so a misnamed file is still read correctly. The survey platform's layout is
-recognised too (:mod:`cxbench.layouts`): header rows a platform puts under the column
-names (Qualtrics, SurveyMonkey) are taken out of the data but kept, with what they say
-of each column, for matching the items' columns and for writing rejected rows back as
-the file had them.
+BOM, UTF-16 with BOM, Windows code pages 1252 (Western), 1254 (Turkish) and 1251
+(Cyrillic) detected, a doubt refused rather than guessed), Excel XLSX, Parquet and
+SPSS ``.sav``. Hostile or damaged files (pipes and devices, zip bombs, worksheets of
+billions of cells, enormous fields, nested Parquet columns) are refused within the
+limits of :mod:`cxbench.limits`, before the costly step. The format is recognised
+from the file's first bytes, so a misnamed file is still read correctly. The survey
+platform's layout is recognised too (:mod:`cxbench.layouts`): header rows a platform
+puts under the column names (Qualtrics, SurveyMonkey) are taken out of the data but
+kept, with what they say of each column, for matching the items' columns and for
+writing rejected rows back as the file had them.
 
 Text formats are read as text, cell for cell, so that rejected rows can be written
 aside exactly as they were; typed formats (XLSX, Parquet, SPSS) keep their types.
@@ -17,17 +20,22 @@ Nothing is validated here beyond "is this a table at all": see
 
 from __future__ import annotations
 
+import codecs
 import csv
+import functools
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import pandas as pd
 import yaml
 
-from .errors import UnusableFileError
+from . import limits
+from .errors import ParameterError, UnusableFileError
 from .layouts import LAYOUTS, Layout, describe_columns, detect_layout
 
 __all__ = [
@@ -115,22 +123,129 @@ class RawTable:
         return f"{self.layout} ({Layout(self.layout).platform}, {rows} header row{plural})"
 
 
-def detect_encoding(raw: bytes) -> str:
-    """Name the text encoding of ``raw``: UTF-8 (with or without BOM), UTF-16, cp1254 or cp1251.
+#: Letters of the Turkish alphabet (lower case), with the circumflexed vowels of loanwords.
+_TURKISH_LETTERS = frozenset("abcçdefgğhıijklmnoöprsştuüvyzâîû")
+#: Letters of Icelandic and Faroese, the languages that write ð, þ and ý in cp1252.
+_NORDIC_LETTERS = frozenset("abdefghijklmnoprstuvxyáðéíóúýþæöø")
+_FRONT, _BACK = frozenset("eiöü"), frozenset("aıou")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _turkish_word(word: str) -> bool:
+    """Could ``word`` (as cp1254 reads it) be Turkish: its alphabet, ğ after a vowel."""
+    lower = word.replace("I", "ı").replace("İ", "i").lower()
+    if not set(lower) <= _TURKISH_LETTERS:
+        return False
+    return all(i > 0 and lower[i - 1] in "aeıioöuüâîû" for i, c in enumerate(lower) if c == "ğ")
+
+
+def _nordic_word(word: str) -> bool:
+    """Could ``word`` (as cp1252 reads it) be Icelandic or Faroese: alphabet, ð not first."""
+    lower = word.lower()
+    return set(lower) <= _NORDIC_LETTERS and not lower.startswith("ð")
+
+
+def _harmonic(word: str) -> bool:
+    """Turkish vowel harmony: the vowels all front (e i ö ü) or all back (a ı o u)."""
+    vowels = set(word.replace("I", "ı").replace("İ", "i").lower()) & (_FRONT | _BACK)
+    return vowels <= _FRONT or vowels <= _BACK
+
+
+def _western_or_turkish(raw: bytes, source: str) -> str:
+    """Choose cp1252 or cp1254 for Latin code-page text, or refuse when unsure.
+
+    The two code pages differ in six letters (cp1252 ``Ð Ý Þ ð ý þ``, cp1254
+    ``Ğ İ Ş ğ ı ş``) and in ``Ž ž`` (cp1252 only). Each word holding one of them is
+    read both ways: a reading outside its language's alphabet (``Şórshöfn``,
+    ``Müþteri``) is ruled out. A word both readings allow counts for Turkish only
+    when it obeys Turkish vowel harmony (``Şirket``, ``Sağlık``); words for both
+    languages, or a word for neither, leave the choice to the user.
+    """
+    turkish = raw.decode("cp1254", errors="replace")
+    western = raw.decode("cp1252", errors="replace")
+    if turkish == western:
+        return "cp1254"  # the same text either way
+    if "\ufffd" in turkish and "\ufffd" not in western:
+        return "cp1252"  # Ž or ž: cp1254 has no such byte
+    votes: dict[str, tuple[int, str, str]] = {}
+    unsure: tuple[int, str, str] | None = None
+    for match in _WORD.finditer(turkish):
+        start, end = match.span()
+        as_turkish, as_western = match.group(), western[start:end]
+        if as_turkish == as_western:
+            continue
+        line = raw.count(b"\n", 0, start) + 1
+        is_turkish, is_western = _turkish_word(as_turkish), _nordic_word(as_western)
+        if is_turkish and is_western and _harmonic(as_turkish):
+            votes.setdefault("tie", (line, as_turkish, as_western))
+        elif is_turkish != is_western:
+            votes.setdefault("cp1254" if is_turkish else "cp1252", (line, as_turkish, as_western))
+        else:
+            unsure = unsure or (line, as_turkish, as_western)
+    decided = {"cp1254", "cp1252"} & set(votes)
+    if len(decided) == 1 and unsure is None:
+        return decided.pop()
+    if not decided and "tie" in votes and unsure is None:
+        return "cp1254"
+    if len(decided) == 2:
+        line, as_turkish, as_western = votes["cp1252"]
+        other = votes["cp1254"]
+        problem = (
+            f"the text mixes Western European (cp1252) words, e.g. {as_western!r} on line "
+            f"{line}, with Turkish (cp1254) ones, e.g. {other[1]!r} on line {other[0]}"
+        )
+    else:
+        line, as_turkish, as_western = unsure or votes["tie"]
+        problem = (
+            f"cannot tell the encoding: line {line} reads {as_western!r} as Western European "
+            f"(cp1252) but {as_turkish!r} as Turkish (cp1254)"
+        )
+    raise UnusableFileError(
+        source or "(text)", f"{problem}; name it with --encoding cp1252 or --encoding cp1254"
+    )
+
+
+def detect_encoding(raw: bytes, *, source: str = "") -> str:
+    """Name the text encoding of ``raw``: UTF-8 (BOM or not), UTF-16, cp1252, cp1254 or cp1251.
 
     UTF-8 is tried strictly first. Bytes that are not UTF-8 are Windows code page
-    text; telling Turkish (1254) from Cyrillic (1251) needs a judgement, because
-    every byte decodes in both. Survey exports are mostly ASCII with a few national
-    letters, too little for statistical detectors, so the rule used is about word
-    shape: Turkish letters sit *inside* Latin words (``Müşteri``), next to ASCII
-    letters, while Russian words are made wholly of non-ASCII bytes.
+    text; telling Cyrillic (1251) from Latin (1252 Western, 1254 Turkish) needs a
+    judgement, because every byte decodes in each. Survey exports are mostly ASCII
+    with a few national letters, too little for statistical detectors, so the rule
+    used is about word shape: Latin national letters sit *inside* Latin words
+    (``Müşteri``), next to ASCII letters, while Russian words are made wholly of
+    non-ASCII bytes. Western and Turkish text differ in six letters only (``Þ/Ş``,
+    ``ð/ğ``, ``ý/ı``...): each word holding one is read both ways and the reading
+    outside its language's alphabet is ruled out (``Şórshöfn`` is not Turkish,
+    ``Müþteri`` not Icelandic); when that leaves a doubt, the text is refused rather
+    than guessed.
+
+    Parameters
+    ----------
+    raw : bytes
+    source : str, optional
+        The file, named in the error.
+
+    Raises
+    ------
+    UnusableFileError
+        When the text could be Western European or Turkish and nothing tells which;
+        the message quotes the word both ways and asks for ``--encoding``.
 
     Examples
     --------
     >>> detect_encoding("Müşteri".encode("cp1254")), detect_encoding("Банк".encode("cp1251"))
     ('cp1254', 'cp1251')
+    >>> detect_encoding("Þórshöfn;Ærø".encode("cp1252"))
+    'cp1252'
     >>> detect_encoding("\\ufeffid".encode("utf-8")), detect_encoding("Banka".encode())
     ('utf-8-sig', 'utf-8')
+    >>> detect_encoding("id\\nEgilsstaðir".encode("cp1252"), source="s.csv")
+    Traceback (most recent call last):
+    ...
+    cxbench.errors.UnusableFileError: s.csv: cannot tell the encoding: line 2 reads 'Egilsstaðir'
+    as Western European (cp1252) but 'Egilsstağir' as Turkish (cp1254); name it with --encoding
+    cp1252 or --encoding cp1254
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -153,7 +268,9 @@ def detect_encoding(raw: bytes) -> str:
             beside_other += 1
     # Russian words give (almost) no byte beside a Latin letter; a Turkish word that
     # starts with two national letters (Öğrenci) still gives one in two.
-    return "cp1254" if inside_latin * 3 >= beside_other else "cp1251"
+    if inside_latin * 3 < beside_other:
+        return "cp1251"
+    return _western_or_turkish(raw, source)
 
 
 def detect_delimiter(text: str) -> str:
@@ -169,7 +286,7 @@ def detect_delimiter(text: str) -> str:
     >>> detect_delimiter('id,answer\\nR1,"Ni soglasen, ni ne soglasen"\\n')
     ','
     """
-    sample = "\n".join(text.splitlines()[:50])
+    sample = "\n".join(text[: 2**20].splitlines()[:50])  # 50 lines, of at most 1 MB
     try:
         return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
@@ -193,7 +310,9 @@ def _kind(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def read_table(path: str | Path, *, layout: str | None = None) -> RawTable:
+def read_table(
+    path: str | Path, *, layout: str | None = None, encoding: str | None = None
+) -> RawTable:
     """Read a survey export into a :class:`RawTable`.
 
     Parameters
@@ -204,6 +323,9 @@ def read_table(path: str | Path, *, layout: str | None = None) -> RawTable:
     layout : str, optional
         Force a layout (one of :data:`cxbench.layouts.LAYOUTS`) instead of
         recognising it from the file.
+    encoding : str, optional
+        The text encoding of a delimited file (any name Python knows, e.g.
+        ``cp1252``), instead of recognising it.
 
     Returns
     -------
@@ -212,8 +334,14 @@ def read_table(path: str | Path, *, layout: str | None = None) -> RawTable:
     Raises
     ------
     UnusableFileError
-        When the file is missing, empty, not a table, has no header or no data
-        rows, or names a column twice.
+        When the file is missing, not a regular file (a pipe, a device), empty,
+        not a table, has no header or no data rows, or names a column twice; when
+        it breaks one of the limits of :mod:`cxbench.limits` (a zip bomb, a
+        worksheet of billions of cells, a field of megabytes); when an XLSX
+        worksheet has merged cells or formulas without saved values; when its text
+        encoding cannot be told (name it with ``encoding``).
+    ParameterError
+        When ``encoding`` is not an encoding's name.
 
     Examples
     --------
@@ -239,25 +367,33 @@ def read_table(path: str | Path, *, layout: str | None = None) -> RawTable:
     name = str(path)
     if layout is not None and layout not in LAYOUTS:
         raise UnusableFileError(name, f"unknown layout {layout!r} (layouts: {', '.join(LAYOUTS)})")
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise ParameterError(
+                "encoding", encoding, "not a known text encoding (e.g. utf-8, cp1252, cp1254)"
+            ) from None
     if not path.exists():
         raise UnusableFileError(name, "no such file")
     if path.is_dir():
         raise UnusableFileError(name, "is a folder, not a file")
     try:
+        limits.check_regular_file(path)  # a pipe would block, /dev/zero never end
         with path.open("rb") as handle:
             head = handle.read(8)
+    except limits.InputLimitError as exc:
+        raise UnusableFileError(name, f"{exc}: only regular files are read") from None
     except OSError as exc:
         raise UnusableFileError(name, f"cannot be read ({exc.strerror})") from None
     if not head:
         raise UnusableFileError(name, "the file is empty")
     kind = _kind(path, head)
-    reader = {
-        "xlsx": _read_xlsx,
-        "parquet": _read_parquet,
-        "sav": _read_sav,
-        "csv": _read_text,
-    }
-    table = reader[kind](path, layout)
+    if kind == "csv":
+        table = _read_text(path, layout, encoding)
+    else:
+        reader = {"xlsx": _read_xlsx, "parquet": _read_parquet, "sav": _read_sav}
+        table = reader[kind](path, layout)
     _check_header(table)
     if table.data.empty:
         raise UnusableFileError(name, "the table has a header but no data rows")
@@ -278,6 +414,17 @@ def _check_header(table: RawTable) -> None:
 def _column_names(header: list[str]) -> list[str]:
     """Names for ``data``: the header's, a blank one as ``(column N)``."""
     return [name if name else f"(column {i})" for i, name in enumerate(header, start=1)]
+
+
+def _reason(exc: BaseException) -> str:
+    """A library's error message on one line (some span several).
+
+    Examples
+    --------
+    >>> _reason(ValueError("Unable to read workbook.\\nPlease see the exception."))
+    'Unable to read workbook. Please see the exception.'
+    """
+    return " ".join(str(exc).split())
 
 
 def _as_text(value: Any) -> str:
@@ -330,33 +477,94 @@ def _layout_table(
     )
 
 
-def _read_text(path: Path, layout: str | None) -> RawTable:
-    name = str(path)
-    raw = path.read_bytes()
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnusableFileError(name, "not a table: binary content, not text")
-    encoding = detect_encoding(raw)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str):
+    """The lines of ``text`` with their ends, one at a time (as ``newline=""`` reads)."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _read_bytes(path: Path, limit: int, what: str) -> bytes:
+    """A file's bytes, refused when larger than ``limit`` (checked before reading)."""
+    too_big = UnusableFileError(
+        str(path), f"larger than {limit:,} bytes, the most read {what} (cxbench.limits)"
+    )
+    if path.stat().st_size > limit:
+        raise too_big
+    with path.open("rb") as handle:
+        raw = handle.read(limit + 1)  # the file may have grown since
+    if len(raw) > limit:
+        raise too_big
+    return raw
+
+
+def _decode(name: str, raw: bytes, given: str | None) -> tuple[str, str]:
+    """Decode ``raw`` strictly, in ``given`` or the detected encoding: (text, encoding)."""
+    encoding = given or detect_encoding(raw, source=name)
+    if encoding == "utf-8" and raw.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"  # a BOM must not stick to the first column's name
     try:
-        text = raw.decode(encoding, errors="strict" if encoding.startswith("utf") else "replace")
+        # strict for code pages too: a byte the code page lacks is not quietly replaced
+        return raw.decode(encoding), encoding
     except UnicodeDecodeError as exc:
-        raise UnusableFileError(
-            name,
-            f"starts with a {encoding} byte-order mark but is not {encoding} text "
-            f"({exc.reason} at byte {exc.start})",
-        ) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        if given:
+            problem = f"is not {encoding} text ({exc.reason} at byte {exc.start}, line {line})"
+        elif encoding.startswith("utf"):
+            problem = (
+                f"starts with a {encoding} byte-order mark but is not {encoding} text "
+                f"({exc.reason} at byte {exc.start})"
+            )
+        else:
+            problem = (
+                f"byte {raw[exc.start]:#04x} on line {line} is no {encoding} character: "
+                "name the file's encoding with --encoding"
+            )
+        raise UnusableFileError(name, problem) from None
+
+
+def _read_text(path: Path, layout: str | None, encoding: str | None = None) -> RawTable:
+    name = str(path)
+    raw = _read_bytes(path, limits.MAX_TEXT_BYTES, "as text")
+    wide = raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (encoding or "").startswith("utf-16")
+    if b"\x00" in raw[:4096] and not wide and not (encoding or "").startswith("utf-32"):
+        raise UnusableFileError(name, "not a table: binary content, not text")
+    text, encoding = _decode(name, raw, encoding)
+    del raw
     if not text.strip():
         raise UnusableFileError(name, "the file is empty (only blank lines)")
     delimiter = detect_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
+    field_limit = limits.MAX_CSV_FIELD_CHARS
+    previous = csv.field_size_limit(field_limit)
+    records: list[tuple[int, list[str]]] = []
+    cells = 0
     try:
         # blank (or white-space only) lines are not records, but they keep their line numbers
-        records = [
-            (reader.line_num, fields)
-            for fields in reader
-            if fields and not (len(fields) == 1 and not fields[0].strip())
-        ]
+        for fields in reader:
+            if fields and not (len(fields) == 1 and not fields[0].strip()):
+                records.append((reader.line_num, fields))
+                cells += len(fields)
+                if cells > limits.MAX_CELLS:
+                    raise UnusableFileError(
+                        name,
+                        f"more than {limits.MAX_CELLS:,} cells, the most read at once "
+                        "(cxbench.limits.MAX_CELLS)",
+                        row=reader.line_num,
+                    )
     except csv.Error as exc:
-        raise UnusableFileError(name, f"not a readable delimited table ({exc})") from None
+        if "field limit" in str(exc):
+            raise UnusableFileError(
+                name,
+                f"a field longer than {field_limit:,} characters, the most read "
+                "(cxbench.limits.MAX_CSV_FIELD_CHARS): a quote left open, or not a table",
+                row=reader.line_num,
+            ) from None
+        raise UnusableFileError(name, f"not a readable delimited table ({_reason(exc)})") from None
+    finally:
+        csv.field_size_limit(previous)
+    del text
     (_, original), body = records[0], records[1:]
     header = [column.strip() for column in original]
     if len(header) < 2:
@@ -380,12 +588,191 @@ def _read_text(path: Path, layout: str | None) -> RawTable:
     )
 
 
+def _check_zip(name: str, path: Path) -> None:
+    """Refuse a zip bomb from the zip's directory, before anything is unzipped."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise UnusableFileError(name, f"not a readable XLSX workbook ({_reason(exc)})") from None
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= limits.RATIO_CHECKED_FROM_BYTES and (
+            ratio > limits.MAX_COMPRESSION_RATIO
+        ):
+            raise UnusableFileError(
+                name,
+                f"refused as a possible zip bomb: {member.filename!r} unzips to "
+                f"{member.file_size:,} bytes, {ratio:,.0f} times its zipped size (the most "
+                f"accepted is {limits.MAX_COMPRESSION_RATIO}, cxbench.limits."
+                "MAX_COMPRESSION_RATIO)",
+            )
+        if total > limits.MAX_UNZIPPED_BYTES:
+            raise UnusableFileError(
+                name,
+                f"refused as a possible zip bomb: its members unzip to more than "
+                f"{limits.MAX_UNZIPPED_BYTES:,} bytes (cxbench.limits.MAX_UNZIPPED_BYTES)",
+            )
+
+
+@dataclass
+class _SheetScan:
+    """What one pass over a worksheet's XML found (see :func:`_scan_sheet`)."""
+
+    title: str
+    rows: int = 0
+    columns: int = 0
+    #: cells holding a formula but no saved value: (reference, row, column, formula)
+    formulas: list[tuple[str, int, int, str]] = field(default_factory=list)
+    #: merged ranges, e.g. ``A2:A4``
+    merged: list[str] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int:
+    """``A`` -> 1, ``XFD`` -> 16384; ValueError for anything else."""
+    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isupper():
+        raise ValueError(f"not a cell reference column: {letters!r}")
+    return functools.reduce(lambda total, c: total * 26 + ord(c) - 64, letters, 0)
+
+
+def _scan_sheet(name: str, path: Path) -> _SheetScan:
+    """Stream the first worksheet's XML once (expat), before pandas reads it.
+
+    Finds the extent the cells actually span (refused past :data:`limits.MAX_CELLS`
+    at the first cell beyond it, whatever the declared dimension says: pandas pads
+    every row to the widest), formulas without a saved value and merged ranges;
+    malformed XML is refused here too. Nothing is kept per cell, so memory stays
+    flat; expat (2.4 and later) refuses entity-expansion bombs itself.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        # a file object: openpyxl refuses a name that does not end in .xlsx
+        with path.open("rb") as handle:
+            book = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+            try:
+                sheets = book.worksheets
+                if not sheets:
+                    raise UnusableFileError(name, "the workbook has no worksheet")
+                sheet = sheets[0]
+                title, member = sheet.title, sheet._worksheet_path  # openpyxl's part name
+            finally:
+                book.close()
+    except UnusableFileError:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise UnusableFileError(name, f"not a readable XLSX workbook ({_reason(exc)})") from None
+    scan = _SheetScan(title)
+    state: dict[str, Any] = {"row": 0, "column": 0, "cell": None, "formula": None, "in": None}
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        tag = tag.rpartition(" ")[2]
+        if tag == "c":
+            reference = attributes.get("r")
+            if reference:
+                digits = len(reference) - len(reference.rstrip("0123456789"))
+                state["row"] = int(reference[-digits:]) if digits else state["row"]
+                state["column"] = _column_index(reference[: len(reference) - digits])
+            else:
+                state["column"] += 1
+            row, column = state["row"], state["column"]
+            scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, column)
+            if scan.rows * scan.columns > limits.MAX_CELLS:
+                raise UnusableFileError(
+                    name,
+                    f"worksheet {title!r} spans {scan.rows:,} rows x {scan.columns:,} "
+                    f"columns (to cell {reference or (row, column)}), more than "
+                    f"{limits.MAX_CELLS:,} cells (cxbench.limits.MAX_CELLS)",
+                )
+            state["cell"], state["formula"], state["value"] = reference, None, ""
+        elif tag in ("f", "v"):
+            state["in"] = tag
+            if tag == "f":
+                state["formula"] = ""
+        elif tag == "row":
+            state["row"] = int(attributes.get("r") or state["row"] + 1)
+            state["column"] = 0
+        elif tag == "mergeCell":
+            scan.merged.append(attributes.get("ref") or "?")
+
+    def text(data: str) -> None:
+        if state["in"] == "f":
+            state["formula"] += data
+        elif state["in"] == "v":
+            state["value"] += data
+
+    def end(tag: str) -> None:
+        tag = tag.rpartition(" ")[2]
+        if tag in ("f", "v"):
+            state["in"] = None
+        elif tag == "c" and state["formula"] is not None and not state["value"].strip():
+            row, column = state["row"], state["column"]
+            reference = state["cell"] or f"R{row}C{column}"
+            scan.formulas.append((reference, row, column, state["formula"]))
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler, parser.buffer_text = text, True
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as source:
+            parser.ParseFile(source)
+    except UnusableFileError:
+        raise
+    except (expat.ExpatError, ValueError, KeyError, zipfile.BadZipFile, OSError) as exc:
+        raise UnusableFileError(
+            name, f"not a readable XLSX workbook (worksheet {title!r}: {_reason(exc)})"
+        ) from None
+    return scan
+
+
+def _check_cells(name: str, scan: _SheetScan, names: list[str]) -> None:
+    """Refuse formulas without saved values and merged cells, naming where they are."""
+    from openpyxl.utils.cell import range_boundaries
+
+    def column_name(column: int) -> str | None:
+        return names[column - 1] if 0 < column <= len(names) else None
+
+    if scan.formulas:
+        reference, row, column, formula = scan.formulas[0]
+        more = len(scan.formulas) - 1
+        raise UnusableFileError(
+            name,
+            f"cell {reference} of worksheet {scan.title!r} holds a formula without a saved "
+            f"value (={formula})"
+            + (f", and {more:,} more cells do" if more else "")
+            + "; open and save the file in Excel, or export values",
+            row=row,
+            column=column_name(column),
+        )
+    if scan.merged:
+        reference = scan.merged[0]
+        try:
+            first_column, first_row, _, _ = range_boundaries(reference)
+        except (ValueError, TypeError):
+            first_column = first_row = None
+        more = len(scan.merged) - 1
+        raise UnusableFileError(
+            name,
+            f"cells {reference} of worksheet {scan.title!r} are merged"
+            + (f" (and {more:,} more ranges)" if more else "")
+            + ": only the first cell holds the value, the others would read as missing; "
+            "unmerge them and fill the value in on every row",
+            row=first_row,
+            column=column_name(first_column) if first_column else None,
+        )
+
+
 def _read_xlsx(path: Path, layout: str | None) -> RawTable:
     name = str(path)
+    _check_zip(name, path)
+    scan = _scan_sheet(name, path)
     try:
         sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnusableFileError(name, f"not a readable XLSX workbook ({exc})") from None
+    except Exception as exc:  # openpyxl and pandas raise many types for a damaged workbook
+        raise UnusableFileError(name, f"not a readable XLSX workbook ({_reason(exc)})") from None
     sheet = sheet.dropna(how="all")
     if sheet.empty:
         raise UnusableFileError(name, "the first worksheet is empty")
@@ -396,8 +783,9 @@ def _read_xlsx(path: Path, layout: str | None) -> RawTable:
     def text_of(position: int) -> list[str]:
         return [_as_text(v) for v in sheet.iloc[position]]
 
-    chosen, extra, body = _split_layout(name, header, body, layout, text_of)
     names = _column_names(header)
+    _check_cells(name, scan, names)
+    chosen, extra, body = _split_layout(name, header, body, layout, text_of)
     data = sheet.iloc[body].copy()
     data.columns = names
     rows = [int(i) + 1 for i in data.index]
@@ -405,11 +793,38 @@ def _read_xlsx(path: Path, layout: str | None) -> RawTable:
 
 
 def _read_parquet(path: Path, layout: str | None) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     name = str(path)
+    try:
+        meta = pq.ParquetFile(path).metadata  # the footer only: no data read yet
+    except Exception as exc:  # pyarrow raises many types for a damaged file
+        raise UnusableFileError(name, f"not a readable Parquet file ({_reason(exc)})") from None
+    for column in meta.schema.to_arrow_schema():
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if pa.types.is_nested(kind):
+            raise UnusableFileError(
+                name,
+                f"the column holds {kind} values (lists, structs, maps): a survey export "
+                "has one value per cell; flatten it, one column per field",
+                column=column.name,
+            )
+    cells = meta.num_rows * meta.num_columns
+    unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if cells > limits.MAX_CELLS or unpacked > limits.MAX_UNZIPPED_BYTES:
+        raise UnusableFileError(
+            name,
+            f"{meta.num_rows:,} rows x {meta.num_columns:,} columns, {unpacked:,} bytes "
+            f"uncompressed: more than {limits.MAX_CELLS:,} cells or "
+            f"{limits.MAX_UNZIPPED_BYTES:,} bytes (cxbench.limits)",
+        )
     try:
         data = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise UnusableFileError(name, f"not a readable Parquet file ({exc})") from None
+        raise UnusableFileError(name, f"not a readable Parquet file ({_reason(exc)})") from None
     data.columns = [str(c) for c in data.columns]
     chosen = Layout(layout) if layout else detect_layout(list(data.columns), [])
     return RawTable(
@@ -427,11 +842,22 @@ def _read_sav(path: Path, layout: str | None) -> RawTable:
 
     name = str(path)
     try:
+        _, head = pyreadstat.read_sav(str(path), metadataonly=True)
+    except Exception as exc:  # pyreadstat.ReadstatError and friends
+        raise UnusableFileError(name, f"not a readable SPSS .sav file ({_reason(exc)})") from None
+    cells = max(head.number_rows or 0, 0) * max(head.number_columns or 0, 0)
+    if cells > limits.MAX_CELLS:
+        raise UnusableFileError(
+            name,
+            f"{head.number_rows:,} rows x {head.number_columns:,} columns, more than "
+            f"{limits.MAX_CELLS:,} cells (cxbench.limits.MAX_CELLS)",
+        )
+    try:
         # user-missing values are kept as values (rejected rows are written as they
         # were) and treated as missing answers by validation
         data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise UnusableFileError(name, f"not a readable SPSS .sav file ({exc})") from None
+        raise UnusableFileError(name, f"not a readable SPSS .sav file ({_reason(exc)})") from None
     data.columns = [str(c) for c in data.columns]
     labels = meta.column_names_to_labels or {}
     texts = {str(c): (str(t).strip(),) for c, t in labels.items() if t and str(t).strip()}
@@ -474,8 +900,214 @@ def dataset_note(path: str | Path) -> str | None:
     if not sidecar.is_file():
         return None
     try:
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8"))
+        meta = limits.safe_load(limits.read_limited_text(sidecar))
+    except limits.InputLimitError as exc:  # the YAML's limits, the file's size or kind
+        what = "the YAML " if isinstance(exc, limits.YAMLLimitError) else ""
+        raise UnusableFileError(str(sidecar), f"refused: {what}{exc}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise UnusableFileError(str(sidecar), f"not a readable metadata file ({exc})") from None
+        raise UnusableFileError(
+            str(sidecar), f"not a readable metadata file ({_reason(exc)})"
+        ) from None
     note = meta.get("note") if isinstance(meta, dict) else None
     return " ".join(str(note).split()) if note else None
+
+
+# ------------------------------------------------ chunked reading (cxbench.validation)
+
+from collections.abc import Iterator  # noqa: E402  (kept beside the one function using it)
+
+#: Records per chunk of :func:`iter_table_chunks`.
+CHUNK_ROWS = 20_000
+#: Bytes of a delimited text file :func:`iter_table_chunks` reads to recognise its
+#: encoding and delimiter (more, up to 16 times this, until it holds 50 whole lines).
+HEAD_BYTES = 4 * 2**20
+
+
+def iter_table_chunks(
+    path: str | Path,
+    *,
+    layout: str | None = None,
+    encoding: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[RawTable]:
+    """Read a survey export as :class:`RawTable` chunks of ``chunk_rows`` records.
+
+    Delimited text is read record by record: each chunk is the table
+    :func:`read_table` gives, cut to those records (the same header, header rows,
+    texts, codes, layout, encoding and delimiter; ``rows`` as the file shows them,
+    blank lines counted; ``ragged`` by position in the chunk), so memory grows with
+    ``chunk_rows``, not with the file. The encoding and the delimiter are recognised
+    from the head of the file (:data:`HEAD_BYTES`; the whole file when it is no
+    larger, which makes the detection that of :func:`read_table`): a longer file whose
+    first bytes are UTF-8 and whose later ones are not is :class:`UnusableFileError`
+    when they are reached (name its ``encoding``). XLSX, Parquet and SPSS files are
+    read whole, as one chunk.
+
+    Parameters
+    ----------
+    path : str or Path
+    layout : str, optional
+        As in :func:`read_table`.
+    encoding : str, optional
+        The text encoding, instead of recognising it.
+    chunk_rows : int
+        Records per chunk (the platform's header rows not counted).
+
+    Yields
+    ------
+    RawTable
+
+    Raises
+    ------
+    UnusableFileError
+        As :func:`read_table` does, when the first chunk is read; and when a later
+        record cannot be read (not delimited text, or not text in the encoding).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.csv"
+    >>> _ = path.write_text("id;sektör\\nR1;Perakende\\n\\nR2;Enerji\\nR3;Banka\\n")
+    >>> [(t.rows, t.data["id"].tolist(), t.delimiter) for t in iter_table_chunks(path,
+    ...                                                                          chunk_rows=2)]
+    [([2, 4], ['R1', 'R2'], ';'), ([5], ['R3'], ';')]
+    """
+    path = Path(path)
+    name = str(path)
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise ParameterError("chunk_rows", chunk_rows, "must be a whole number of at least 1")
+    if layout is not None and layout not in LAYOUTS:
+        raise UnusableFileError(name, f"unknown layout {layout!r} (layouts: {', '.join(LAYOUTS)})")
+    if not path.exists():
+        raise UnusableFileError(name, "no such file")
+    if path.is_dir():
+        raise UnusableFileError(name, "is a folder, not a file")
+    try:
+        limits.check_regular_file(path)  # a pipe would block, /dev/zero never end
+        handle = path.open("rb")
+    except limits.InputLimitError as exc:
+        raise UnusableFileError(name, f"{exc}: only regular files are read") from None
+    except OSError as exc:
+        raise UnusableFileError(name, f"cannot be read ({exc.strerror})") from None
+    with handle:
+        size = path.stat().st_size
+        head = handle.read(8)
+        if not head:
+            raise UnusableFileError(name, "the file is empty")
+        if _kind(path, head) != "csv":
+            handle.close()
+            yield read_table(path, layout=layout)
+            return
+        head += handle.read(HEAD_BYTES - len(head))
+        while head.count(b"\n") <= 50 and len(head) < 16 * HEAD_BYTES:
+            more = handle.read(HEAD_BYTES)
+            if not more:
+                break
+            head += more
+        whole = len(head) >= size
+        if encoding is not None:
+            try:
+                encoding = codecs.lookup(encoding).name
+            except LookupError:
+                raise ParameterError(
+                    "encoding", encoding, "not a known text encoding (e.g. utf-8, cp1252, cp1254)"
+                ) from None
+        wide = head.startswith((b"\xff\xfe", b"\xfe\xff")) or (encoding or "").startswith("utf-16")
+        if not whole and not wide and b"\n" in head:
+            head = head[: head.rindex(b"\n") + 1]  # whole lines: no character cut in two
+        if b"\x00" in head[:4096] and not wide and not (encoding or "").startswith("utf-32"):
+            raise UnusableFileError(name, "not a table: binary content, not text")
+        if whole or not wide:
+            # read_table's detection, and its errors, on the head (the file, if no larger)
+            sample, encoding = _decode(name, head, encoding)
+        else:  # UTF-16 cut anywhere: its byte-order mark tells
+            encoding = encoding or detect_encoding(head, source=name)
+            sample = head.decode(encoding, errors="replace")
+        delimiter = detect_delimiter(sample)
+        del sample
+        handle.seek(0)
+        reader = csv.reader(
+            io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline=""),
+            delimiter=delimiter,
+        )
+        field_limit = limits.MAX_CSV_FIELD_CHARS
+
+        def take(count: int) -> list[tuple[int, list[str]]]:
+            """The next ``count`` records (fewer at the end) with their line numbers."""
+            records: list[tuple[int, list[str]]] = []
+            cells = 0
+            previous = csv.field_size_limit(field_limit)
+            try:
+                # blank (or white-space only) lines are not records, but keep their numbers
+                for fields in reader:
+                    if fields and not (len(fields) == 1 and not fields[0].strip()):
+                        records.append((reader.line_num, fields))
+                        cells += len(fields)
+                        if cells > limits.MAX_CELLS:
+                            raise UnusableFileError(
+                                name,
+                                f"more than {limits.MAX_CELLS:,} cells, the most read at once "
+                                "(cxbench.limits.MAX_CELLS)",
+                                row=reader.line_num,
+                            )
+                        if len(records) == count:
+                            break
+            except csv.Error as exc:
+                if "field limit" in str(exc):
+                    raise UnusableFileError(
+                        name,
+                        f"a field longer than {field_limit:,} characters, the most read "
+                        "(cxbench.limits.MAX_CSV_FIELD_CHARS): a quote left open, or not a table",
+                        row=reader.line_num,
+                    ) from None
+                raise UnusableFileError(name, f"not a readable delimited table ({exc})") from None
+            except UnicodeDecodeError as exc:
+                raise UnusableFileError(
+                    name,
+                    f"is not {encoding} text beyond its first {len(head):,} bytes, which "
+                    f"were read to recognise the encoding ({exc.reason}): name the right one",
+                ) from None
+            finally:
+                csv.field_size_limit(previous)
+            return records
+
+        first = take(1)
+        if not first:
+            raise UnusableFileError(name, "the file is empty (only blank lines)")
+        original = first[0][1]
+        header = [column.strip() for column in original]
+        if len(header) < 2:
+            raise UnusableFileError(
+                name, "not a table: the header has a single column (no delimiter found)"
+            )
+        body = take(_LAYOUT_ROWS + chunk_rows)
+        chosen, extra, body = _split_layout(name, header, body, layout, lambda record: record[1])
+        names = _column_names(header)
+        width = len(header)
+
+        def chunk(body: list[tuple[int, list[str]]]) -> RawTable:
+            ragged: dict[int, list[str]] = {}
+            cells: list[list[str]] = []
+            for position, (_, fields) in enumerate(body):
+                if len(fields) != width:
+                    ragged[position] = fields
+                    fields = (fields + [""] * width)[:width]
+                cells.append(fields)
+            data = pd.DataFrame(cells, columns=names, dtype=object)
+            rows = [line for line, _ in body]
+            return _layout_table(
+                name, data, rows, "csv", chosen, original, extra, encoding, delimiter, ragged
+            )
+
+        table = chunk(body[:chunk_rows])
+        _check_header(table)
+        yield table
+        pending = body[chunk_rows:]  # records read with the layout's header rows
+        del body, table
+        while True:
+            batch, pending = pending[:chunk_rows], pending[chunk_rows:]
+            if len(batch) < chunk_rows:
+                batch += take(chunk_rows - len(batch))
+            if not batch:
+                return
+            yield chunk(batch)
