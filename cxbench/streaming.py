@@ -4,13 +4,16 @@
 answer against the scale, scores each batch with :func:`cxbench.scoring.score_matrix`
 (the arithmetic of the in-memory :func:`cxbench.scoring.respondent_scores`), and keeps
 only running counts and sums per group and dimension, so memory does not grow with the
-number of respondents. Rows with an answer off the scale are not scored: they are
+number of respondents. Rows with an answer off the scale (any number that is not a
+whole point of it, however large: int64 and uint64 extremes, infinities; a float NaN
+is a missing answer) are not scored, and no point arithmetic meets them: they are
 written aside, unchanged, with their row number and the reason, and counted (read =
 accepted + rejected).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ._checks import DEFAULT_MIN_N, check_min_n
 from .errors import ParameterError, UnusableFileError
+from .files import temporary_file
 from .instrument import Instrument
+from .privacy import group_key, shown_groups
 from .scoring import (
     MISSING_GROUP,
     Method,
@@ -84,7 +90,7 @@ class _Groups:
             return np.full(n, self._code("all"), dtype=np.int64)
         if not pa.types.is_dictionary(column.type):
             column = pc.dictionary_encode(column)
-        names = [MISSING_GROUP if v is None else str(v) for v in column.dictionary.to_pylist()]
+        names = [group_key(v) for v in column.dictionary.to_pylist()]  # the one rule
         names.append(MISSING_GROUP)  # for a missing value
         indices = column.indices.fill_null(len(names) - 1).to_numpy(zero_copy_only=False)
         present = np.bincount(indices, minlength=len(names)) > 0
@@ -112,8 +118,9 @@ class _Groups:
         self.counts += counts
         self.sums += sums
 
-    def table(self, method: Method) -> pd.DataFrame:
-        return group_table(self.names, self.counts, self.sums, self.instrument, method=method)
+    def table(self, method: Method, min_n: int) -> pd.DataFrame:
+        table = group_table(self.names, self.counts, self.sums, self.instrument, method=method)
+        return shown_groups(table, min_n, keys=["dimension"])
 
 
 def _open(source: Path, columns: list[str]) -> pq.ParquetFile:
@@ -132,15 +139,34 @@ def _open(source: Path, columns: list[str]) -> pq.ParquetFile:
     return parquet
 
 
-def _column(column: pa.Array, item: str, source: Path) -> tuple[np.ndarray, np.ndarray]:
-    """An answer column as (values with missing as 0, answered?): integers stay
-    integers (the fast path); floats are kept as floats."""
+def _column(
+    column: pa.Array, item: str, source: Path, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """An answer column as (values, answered?, off the scale?).
+
+    Integers of any width come as ``int16`` (``int64`` for a scale beyond ±16,384) and
+    floats as ``float64``; an answer off the scale (outside ``lo``–``hi``, not a whole
+    point, infinite), like a missing one, is 0 in the values, so that no point
+    arithmetic on them can overflow (an int64 ``2**62``, a uint64 ``2**64 - 1``).
+    A float NaN is a missing answer. Off the scale is ``None`` when no answer is.
+    """
+    safe = np.int16 if lo > -(2**14) and hi < 2**14 else np.int64
     if pa.types.is_integer(column.type):
-        return column.fill_null(0).to_numpy(), column.is_valid().to_numpy(zero_copy_only=False)
+        valid = column.is_valid().to_numpy(zero_copy_only=False)
+        extremes = pc.min_max(column).as_py()
+        values = column.fill_null(0).to_numpy()
+        if extremes["min"] is None or (lo <= extremes["min"] and extremes["max"] <= hi):
+            return values.astype(safe), valid, None
+        # compared in the column's own type (NumPy compares Python ints exactly)
+        bad = valid & ((values < lo) | (values > hi))
+        return np.where(bad, 0, values).astype(safe), valid, bad
     if pa.types.is_floating(column.type):
-        values = column.to_numpy(zero_copy_only=False)
+        values = column.to_numpy(zero_copy_only=False).astype(np.float64)
         valid = ~np.isnan(values)
-        return np.where(valid, values, 0.0), valid
+        with np.errstate(invalid="ignore"):
+            bad = valid & ((values < lo) | (values > hi) | (values != np.floor(values)))
+        values = np.where(valid & ~bad, values, 0.0)
+        return values, valid, bad if bad.any() else None
     raise UnusableFileError(
         str(source),
         f"answers must be numbers (scale points), not {column.type}; "
@@ -149,17 +175,9 @@ def _column(column: pa.Array, item: str, source: Path) -> tuple[np.ndarray, np.n
     )
 
 
-def _off_scale(
-    column: pa.Array, values: np.ndarray, valid: np.ndarray, lo: int, hi: int
-) -> np.ndarray | None:
-    """Which answers are not whole points of the scale; ``None`` when all are."""
-    if pa.types.is_integer(column.type):
-        extremes = pc.min_max(column).as_py()
-        if extremes["min"] is None or (extremes["min"] >= lo and extremes["max"] <= hi):
-            return None
-        return valid & ((values < lo) | (values > hi))
-    bad = valid & ((values < lo) | (values > hi) | (values != np.floor(values)))
-    return bad if bad.any() else None
+def _shown(value: object) -> str:
+    """An answer for a reason text: an integer exactly, a float as ``%g``."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def score_parquet(
@@ -173,6 +191,7 @@ def score_parquet(
     batch_size: int = 1_000_000,
     out: str | Path | None = None,
     rejects: str | Path | None = None,
+    min_n: int = DEFAULT_MIN_N,
 ) -> StreamResult:
     """Score a Parquet file batch by batch: group dimension scores in bounded memory.
 
@@ -182,8 +201,8 @@ def score_parquet(
         A Parquet file, one row per respondent, answers in scale points (numbers).
     instrument : Instrument
     by : str, optional
-        A grouping column; without it one group, ``"all"``; a missing value is the
-        group ``"(missing)"``.
+        A grouping column; without it one group, ``"all"``; respondents without a
+        group value are counted, in no group (:mod:`cxbench.privacy`).
     method, min_answered, id_column
         As in :func:`cxbench.scoring.respondent_scores`.
     batch_size : int
@@ -195,6 +214,10 @@ def score_parquet(
         Where rows with an answer off the scale go (Parquet: the row as read, its row
         number ``row`` counting from 1 and the ``reason``); default
         ``<source>.rejects.parquet``, written only if there are any.
+    min_n : int
+        Groups with fewer respondents with a score are not shown, nor groups hidden
+        with them (:func:`cxbench.privacy.suppress_small_groups`), as in
+        :func:`cxbench.scoring.dimension_scores`; the frame's ``attrs`` say what was.
 
     Returns
     -------
@@ -209,7 +232,7 @@ def score_parquet(
     >>> frame.insert(0, "respondent_id", ["a", "b", "c"])
     >>> path = Path(tempfile.mkdtemp()) / "answers.parquet"
     >>> frame.to_parquet(path)
-    >>> result = score_parquet(path, inst)
+    >>> result = score_parquet(path, inst, min_n=1)
     >>> result.scores
       group dimension  n  score
     0   all   measure  2   70.0
@@ -219,6 +242,7 @@ def score_parquet(
     (3, 2, 1, 'answers.parquet.rejects.parquet')
     """
     _check_method(method)
+    min_n = check_min_n(min_n)
     for dim in instrument.dimensions:
         resolve_min_answered(dim, min_answered)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -228,6 +252,20 @@ def score_parquet(
     parquet = _open(source, [id_column, *([by] if by else []), *item_ids])
     reject_path = Path(rejects) if rejects else source.with_name(source.name + ".rejects.parquet")
     out_path = Path(out) if out else None
+    _refuse_overwrite(source, out_path, reject_path)
+    # both outputs are written under temporary names, renamed into place when complete
+    temporary: dict[Path, Path] = {}
+
+    def open_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = temporary_file(path.parent)
+            os.close(handle)
+        except OSError as exc:
+            raise UnusableFileError(str(path), f"cannot be written ({exc.strerror})") from None
+        temporary[path] = Path(name)
+        return pq.ParquetWriter(name, schema)
+
     lo, hi = instrument.scale.min, instrument.scale.max
     flip = {j for j, item in enumerate(instrument.items) if item.reverse}
     groups = _Groups(instrument, min_answered)
@@ -239,21 +277,21 @@ def score_parquet(
         for batch in _batches(parquet, batch_size, source):
             batches += 1
             n = batch.num_rows
-            columns = [_column(batch.column(item), item, source) for item in item_ids]
-            problems = {}
-            for item, raw, (values, valid) in zip(
-                item_ids, (batch.column(i) for i in item_ids), columns, strict=True
-            ):
-                bad = _off_scale(raw, values, valid, lo, hi)
-                if bad is not None:
-                    problems[item] = (bad, values)
+            checked = [_column(batch.column(item), item, source, lo, hi) for item in item_ids]
+            columns = [(values, valid) for values, valid, _ in checked]
+            problems = {
+                item: bad
+                for item, (_, _, bad) in zip(item_ids, checked, strict=True)
+                if bad is not None
+            }
             if problems:
-                rows_bad = np.logical_or.reduce([bad for bad, _ in problems.values()])
+                rows_bad = np.logical_or.reduce(list(problems.values()))
                 reasons = []
                 for row in np.flatnonzero(rows_bad):
-                    item, (_, values) = next((i, p) for i, p in problems.items() if p[0][row])
+                    item = next(i for i, bad in problems.items() if bad[row])
+                    value = _shown(batch.column(item)[int(row)].as_py())
                     reasons.append(
-                        f"column {item!r}: {values[row]:g} is not a whole point from {lo} to {hi}"
+                        f"column {item!r}: {value} is not a whole point from {lo} to {hi}"
                     )
                 aside = (
                     batch.filter(pa.array(rows_bad))
@@ -261,7 +299,7 @@ def score_parquet(
                     .append_column("reason", pa.array(reasons, pa.string()))
                 )
                 if reject_writer is None:
-                    reject_writer = pq.ParquetWriter(reject_path, aside.schema)
+                    reject_writer = open_writer(reject_path, aside.schema)
                 reject_writer.write_batch(aside)
                 keep = ~rows_bad
                 batch = batch.filter(pa.array(keep))
@@ -277,19 +315,20 @@ def score_parquet(
                 )
                 long = _long_batch(batch, instrument, id_column, by, answered, score)
                 if writer is None:
-                    writer = pq.ParquetWriter(out_path, long.schema)
+                    writer = open_writer(out_path, long.schema)
                 writer.write_table(long)
         complete = True
     finally:
-        for open_writer in (writer, reject_writer):
-            if open_writer is not None:
-                open_writer.close()
-        if not complete:  # half a result would pass for a whole one
-            for partial, open_writer in ((out_path, writer), (reject_path, reject_writer)):
-                if open_writer is not None:
-                    partial.unlink(missing_ok=True)
+        for opened in (writer, reject_writer):
+            if opened is not None:
+                opened.close()
+        for final, partial in temporary.items():
+            if complete:
+                os.replace(partial, final)
+            else:  # half a result would pass for a whole one
+                partial.unlink(missing_ok=True)
     return StreamResult(
-        scores=groups.table(method),
+        scores=groups.table(method, min_n),
         read=read,
         accepted=accepted,
         rejected=read - accepted,
@@ -298,6 +337,16 @@ def score_parquet(
         out=out_path,
         rejects=reject_path if reject_writer is not None else None,
     )
+
+
+def _refuse_overwrite(source: Path, *outputs: Path | None) -> None:
+    """Refuse an output that is the input, or two outputs that are one file."""
+    given = [path for path in outputs if path is not None]
+    for path in given:
+        if path.resolve() == source.resolve() or (path.exists() and path.samefile(source)):
+            raise UnusableFileError(str(path), "would overwrite the input; choose another name")
+    if len(given) == 2 and given[0].resolve() == given[1].resolve():
+        raise UnusableFileError(str(given[0]), "the respondents file and the rejects file are one")
 
 
 def _batches(parquet: pq.ParquetFile, batch_size: int, source: Path) -> Iterator[pa.RecordBatch]:

@@ -10,6 +10,12 @@ unchanged, with the reason, and can be written aside with :func:`write_rejects`,
 the file's own header (and a platform's header rows), so that a corrected rejects file
 reads back like the export it came from.
 
+:func:`validate_file` validates a file of any size: delimited text is read and checked
+in chunks (:func:`cxbench.loading.iter_table_chunks`), rejected rows go to the rejects
+file as they come, and memory does not grow with the file beyond a compact record of
+the respondent ids seen (16 bytes per id); counts, errors and the rejects file are
+those of :func:`load_responses` and :func:`write_rejects`.
+
 Which column holds which item, and the respondent id, is found by
 :func:`cxbench.columns.map_columns` (a mapping file, item ids and aliases, statement
 texts). Answers are scale points or answer labels in any of the instrument's
@@ -21,13 +27,14 @@ which win over everything else. SPSS user-missing values are missing answers.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import math
 import os
-import tempfile
+import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +49,19 @@ from .columns import (
     require_columns,
     resolve_mapping,
 )
-from .errors import UnusableFileError
+from .errors import ParameterError, UnusableFileError
+from .files import neutralise_cell, neutralise_frame, temporary_file, write_atomic
 from .instrument import Instrument, answer_key, load_instrument, normalise_label
-from .loading import RawTable, read_table
+from .loading import CHUNK_ROWS, RawTable, iter_table_chunks, read_table
 
 __all__ = [
+    "MAX_ERRORS",
     "MISSING_TOKENS",
     "RowError",
     "ValidationReport",
     "default_rejects_path",
     "load_responses",
+    "validate_file",
     "validate_responses",
     "write_rejects",
 ]
@@ -62,6 +72,9 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "-", "."})
 REASON_COLUMN = "reject_reason"
 ROW_COLUMN = "source_row"
 EXTRA_COLUMN = "extra_fields"
+#: Errors :func:`validate_file` keeps in its report (all are counted, and every rejected
+#: row is in the rejects file with all its reasons).
+MAX_ERRORS = 1000
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,9 @@ class ValidationReport:
     source_header, source_header_rows : tuple
         The file's column names and a platform's header rows, as the file has them
         (the rejects file is written under them).
+    more_errors : int
+        Errors found beyond those in ``errors`` (:func:`validate_file` keeps the first
+        :data:`MAX_ERRORS`): ``len(errors) + more_errors`` were found in all.
     """
 
     path: str
@@ -133,6 +149,7 @@ class ValidationReport:
     id_column: str = ID_COLUMN
     source_header: tuple[str, ...] = ()
     source_header_rows: tuple[tuple[str, ...], ...] = ()
+    more_errors: int = 0
 
     def summary(self) -> str:
         """One line of counts.
@@ -162,7 +179,8 @@ class ValidationReport:
     def to_json(self) -> str:
         """Counts and errors as JSON: ``{"read", "accepted", "rejected", "errors": [...]}``.
 
-        With the layout, the id column and each item's column when they are known.
+        With ``more_errors`` when ``errors`` holds only the first ones, and the layout,
+        the id column and each item's column when they are known.
         """
         record: dict[str, Any] = {
             "file": self.path,
@@ -171,6 +189,8 @@ class ValidationReport:
             "rejected": self.rejected,
             "errors": [error.as_record() for error in self.errors],
         }
+        if self.more_errors:
+            record["more_errors"] = self.more_errors
         if self.columns is not None:
             found = self.columns.as_record()
             record |= {
@@ -327,10 +347,27 @@ def validate_responses(
     >>> report.data.loc[1, "master_2"]
     np.float64(5.0)
     """
-    data = table.data
     found = map_columns(table, instrument, columns=columns, id_column=id_column)
     require_columns(found, instrument)
-    target_id = id_column or ID_COLUMN
+    return _check_rows(table, instrument, found, id_column or ID_COLUMN)
+
+
+def _check_rows(
+    table: RawTable,
+    instrument: Instrument,
+    found: ColumnMap,
+    target_id: str,
+    *,
+    seen: _SeenIds | None = None,
+    keep_data: bool = True,
+) -> ValidationReport:
+    """The row rules of :func:`validate_responses`, with the columns found.
+
+    ``seen``: the ids of earlier chunks of the file (a repeat of one is rejected, and
+    this chunk's new ids are added); ``keep_data=False``: no accepted rows in the
+    report's ``data`` (its columns only).
+    """
+    data = table.data
     n = len(data)
     rows = np.asarray(table.rows)
     problems: list[list[RowError]] = [[] for _ in range(n)]
@@ -364,15 +401,24 @@ def validate_responses(
                 "respondent id is missing",
             )
         )
-    repeats = id_text.notna().to_numpy() & id_text.duplicated(keep="first").to_numpy()
+    present = id_text.notna().to_numpy()
+    repeats = present & id_text.duplicated(keep="first").to_numpy()
+    earlier = np.full(n, -1, dtype=np.int64)  # an earlier chunk's row of the id
+    if seen is not None and found.id_column is not None:
+        hashes = _hash_ids(id_text[present])
+        earlier[present] = seen.first_rows(hashes)
+        new = ~repeats[present] & (earlier[present] < 0)
+        seen.add(hashes[new], rows[present][new])
+        repeats |= earlier >= 0
     first_row = dict(zip(id_text[::-1], rows[::-1], strict=True))
     for position in np.flatnonzero(repeats):
+        first = earlier[position] if earlier[position] >= 0 else first_row[id_text.iloc[position]]
         problems[position].append(
             RowError(
                 int(rows[position]),
                 id_label,
                 id_values.iloc[position],
-                f"repeated respondent id (first in row {first_row[id_text.iloc[position]]})",
+                f"repeated respondent id (first in row {first})",
             )
         )
 
@@ -393,7 +439,8 @@ def validate_responses(
     bad = np.array([bool(p) for p in problems], dtype=bool)
     errors = tuple(sorted((e for p in problems for e in p), key=lambda e: e.row))
 
-    accepted = data.loc[~bad].copy()
+    keep = ~bad if keep_data else np.zeros(n, dtype=bool)
+    accepted = data.loc[keep].copy()
     renames = {name: item for item, name in item_columns.items()}
     if found.id_column is not None:
         renames[found.id_column] = target_id
@@ -404,9 +451,9 @@ def validate_responses(
             renames[name] = _free_name(f"{name} (not used)", data.columns)
     accepted = accepted.rename(columns={k: v for k, v in renames.items() if k != v})
     for item in instrument.item_ids:
-        accepted[item] = coded[item][~bad]
+        accepted[item] = coded[item][keep]
     if found.id_column is None:
-        accepted.insert(0, target_id, id_text[~bad].to_numpy())
+        accepted.insert(0, target_id, id_text[keep].to_numpy())
     accepted = accepted.reset_index(drop=True)
 
     rejects = data.loc[bad].copy()
@@ -453,6 +500,7 @@ def load_responses(
     id_column: str | None = None,
     columns: ColumnMapping | str | Path | None = None,
     layout: str | None = None,
+    encoding: str | None = None,
 ) -> ValidationReport:
     """Read and validate a survey export in one call.
 
@@ -472,6 +520,8 @@ def load_responses(
     layout : str, optional
         Force the export's layout (default: recognised from the file, or the
         mapping file's ``layout``).
+    encoding : str, optional
+        The text encoding of a delimited file, instead of recognising it.
 
     Returns
     -------
@@ -507,8 +557,286 @@ def load_responses(
     columns = resolve_mapping(path, instrument, columns)
     if layout is None and columns is not None:
         layout = columns.layout
-    table = read_table(path, layout=layout)
+    table = read_table(path, layout=layout, encoding=encoding)
     return validate_responses(table, instrument, id_column=id_column, columns=columns)
+
+
+def validate_file(
+    path: str | Path,
+    instrument: Instrument | str | Path | None = None,
+    *,
+    id_column: str | None = None,
+    columns: ColumnMapping | str | Path | None = None,
+    layout: str | None = None,
+    encoding: str | None = None,
+    rejects: str | Path | None = None,
+    empty_rejects: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+    max_errors: int = MAX_ERRORS,
+) -> ValidationReport:
+    """Validate a survey export of any size, chunk by chunk, in bounded memory.
+
+    Delimited text is read ``chunk_rows`` records at a time
+    (:func:`cxbench.loading.iter_table_chunks`: the encoding and delimiter are
+    recognised from the head of the file) and each chunk is checked by the rules of
+    :func:`validate_responses`, with the columns found once, in the first chunk. The
+    counts, the errors and the rejects file are those of :func:`load_responses` and
+    :func:`write_rejects` for the whole file: a repeated respondent id is found across
+    chunks (the repeat is rejected, naming the row of the first), and rejected rows
+    are written as they come. XLSX, Parquet and SPSS files are read whole.
+
+    Memory grows with ``chunk_rows`` (about 2 KB per row of 19 columns: the cells as
+    Python strings), and with the number of distinct respondent ids only by 16 bytes
+    per id (a 64-bit hash of the id and the row it was first seen in, in sorted numpy
+    arrays; at most 64 MiB more while two of them are merged): about 160 MB for 10
+    million respondents. Two different ids whose hashes are equal (for 10 million
+    ids, a chance of about 3 in a million) would be taken for a repeat.
+
+    Parameters
+    ----------
+    path : str or Path
+    instrument, id_column, columns, layout
+        As in :func:`load_responses`.
+    encoding : str, optional
+        The text encoding of a delimited file, instead of recognising it.
+    rejects : str or Path, optional
+        Where rejected rows go (as :func:`write_rejects` writes them: under the file's
+        own header and a platform's header rows, with ``source_row`` and
+        ``reject_reason``). Written to a temporary file in the same folder, renamed
+        into place when the whole file is validated; never the input itself. Default:
+        no rejects file.
+    empty_rejects : bool
+        Also write the rejects file (its header only) when no row is rejected.
+    chunk_rows : int
+        Records per chunk.
+    max_errors : int
+        Errors kept in the report (the rest are counted in ``more_errors``; every
+        rejected row has all its reasons in the rejects file).
+
+    Returns
+    -------
+    ValidationReport
+        Counts, errors (the first ``max_errors``) and the columns found; ``data`` and
+        ``rejects`` hold no rows, only their columns.
+
+    Raises
+    ------
+    UnusableFileError
+        As :func:`load_responses`; also when ``rejects`` is the input file. A file that
+        turns out unreadable part-way leaves no rejects file behind.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> inst = load_instrument()
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> lines = ["respondent_id," + ",".join(inst.item_ids)]
+    >>> lines += [f"R{i % 4}," + ",".join(["4"] * 12) for i in range(6)]
+    >>> _ = (folder / "s.csv").write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+    >>> report = validate_file(folder / "s.csv", inst, rejects=folder / "r.csv", chunk_rows=3)
+    >>> report.summary().endswith("6 rows read, 4 accepted, 2 rejected")
+    True
+    >>> print(report.errors[0])
+    row 6, column 'respondent_id', value 'R0': repeated respondent id (first in row 2)
+    >>> with (folder / "r.csv").open(encoding="utf-8", newline="") as rejected:
+    ...     [(row[0], row[1]) for row in csv.reader(rejected)]
+    [('source_row', 'respondent_id'), ('6', 'R0'), ('7', 'R1')]
+    """
+    if not isinstance(instrument, Instrument):
+        instrument = load_instrument(instrument or "digital-cx-2023")
+    if isinstance(max_errors, bool) or not isinstance(max_errors, int) or max_errors < 0:
+        raise ParameterError("max_errors", max_errors, "must be a whole number, 0 or more")
+    mapping = resolve_mapping(path, instrument, columns)
+    if layout is None and mapping is not None:
+        layout = mapping.layout
+    target = Path(rejects) if rejects is not None else None
+    if target is not None:
+        _refuse_input(target, path)
+    target_id = id_column or ID_COLUMN
+    seen = _SeenIds()
+    out: _RejectsFile | None = None
+    first: ValidationReport | None = None
+    errors: list[RowError] = []
+    read = accepted = more = 0
+    # what lives already (pandas, pyarrow ...) is left out of the collections that the
+    # chunks' many small objects set off: twice as fast, and nothing else changes
+    freeze = gc.isenabled() and not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
+    try:
+        for table in iter_table_chunks(
+            path, layout=layout, encoding=encoding, chunk_rows=chunk_rows
+        ):
+            if first is None:
+                found = map_columns(table, instrument, columns=mapping, id_column=id_column)
+                require_columns(found, instrument)
+                out = _RejectsFile(target) if target is not None else None
+            part = _check_rows(table, instrument, found, target_id, seen=seen, keep_data=False)
+            if first is None:
+                first = part
+            read += part.read
+            accepted += part.accepted
+            room = max(max_errors - len(errors), 0)
+            errors.extend(part.errors[:room])
+            more += max(len(part.errors) - room, 0)
+            if out is not None:
+                out.add(part.rejects, ragged=bool(table.ragged))
+            del table, part
+        assert first is not None  # iter_table_chunks yields a chunk or raises
+        if out is not None and (read > accepted or empty_rejects):
+            out.finish(first.source_header, first.source_header_rows)
+    finally:
+        if out is not None:
+            out.discard()
+        if freeze:
+            gc.unfreeze()
+    return replace(
+        first,
+        read=read,
+        accepted=accepted,
+        rejected=read - accepted,
+        errors=tuple(errors),
+        rejects=first.rejects.iloc[:0],
+        more_errors=more,
+    )
+
+
+def _hash_ids(ids: pd.Series) -> np.ndarray:
+    """64-bit hashes of respondent ids (text), as ``uint64``."""
+    return pd.util.hash_array(ids.to_numpy(dtype=object))
+
+
+class _SeenIds:
+    """The respondent ids seen so far: their 64-bit hashes and the row each was first
+    seen in, 16 bytes per id, in sorted numpy runs. A new chunk's ids are a run, merged
+    into the one before while that is at most twice as long and the two hold at most
+    ``run_limit`` ids: a look-up searches a few runs, an id is merged only a few times,
+    and a merge needs at most ``16 * run_limit`` bytes (64 MiB) more."""
+
+    def __init__(self, run_limit: int = 2**22) -> None:
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self.run_limit = run_limit
+
+    def first_rows(self, hashes: np.ndarray) -> np.ndarray:
+        """The row each hash was first seen in, -1 for a new one."""
+        found = np.full(len(hashes), -1, dtype=np.int64)
+        for keys, rows in self.runs:
+            at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+            hit = keys[at] == hashes
+            found[hit] = rows[at[hit]]
+        return found
+
+    def add(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        """Record new ids (hashes not seen before) and their rows."""
+        if not len(hashes):
+            return
+        order = np.argsort(hashes, kind="stable")
+        self.runs.append((hashes[order], rows[order].astype(np.int64)))
+        while (
+            len(self.runs) > 1
+            and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0])
+            and len(self.runs[-2][0]) + len(self.runs[-1][0]) <= self.run_limit
+        ):
+            keys, rows = self.runs.pop()
+            into_keys, into_rows = self.runs.pop()
+            at = np.searchsorted(into_keys, keys)
+            self.runs.append((np.insert(into_keys, at, keys), np.insert(into_rows, at, rows)))
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held."""
+        return sum(keys.nbytes + rows.nbytes for keys, rows in self.runs)
+
+
+class _RejectsFile:
+    """Rejected rows written chunk by chunk to a temporary file beside ``path``; the
+    rejects file (header first, as :func:`write_rejects` writes it) renamed into place
+    by :meth:`finish`, never left half-written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.names: list[str] | None = None
+        self.extra: str | None = None  # the extra_fields column, once a row is ragged
+        self.body = self._temporary()
+
+    def _temporary(self) -> io.TextIOWrapper:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = temporary_file(self.path.parent)
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        out = os.fdopen(handle, "w+", encoding="utf-8", newline="")
+        out.temporary = name  # type: ignore[attr-defined]
+        return out
+
+    def _unwritable(self, exc: OSError) -> UnusableFileError:
+        return UnusableFileError(
+            str(self.path), f"cannot write the rejects file ({exc.strerror or exc})"
+        )
+
+    def add(self, frame: pd.DataFrame, *, ragged: bool) -> None:
+        """Append a chunk's rejected rows (with ``extra_fields`` when it had a ragged row)."""
+        if self.names is None:
+            self.names = [str(c) for c in (frame.columns[:-1] if ragged else frame.columns)]
+        if ragged and self.extra is None:
+            # the first ragged row: the rows so far get an empty extra_fields cell
+            self.extra = str(frame.columns[-1])
+            self._widen()
+        elif self.extra is not None and not ragged:
+            frame = frame.copy()
+            frame.insert(len(frame.columns), self.extra, "")
+        if len(frame):
+            try:
+                body = neutralise_frame(frame).to_csv(
+                    index=False, header=False, lineterminator="\n"
+                )
+                self.body.write(body)
+            except OSError as exc:
+                raise self._unwritable(exc) from None
+
+    def _widen(self) -> None:
+        wider = self._temporary()
+        try:
+            self.body.seek(0)
+            writer = csv.writer(wider, lineterminator="\n")
+            for record in csv.reader(self.body):
+                writer.writerow([*record, ""])
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        finally:
+            old, self.body = self.body, wider
+            self._close(old)
+
+    def finish(
+        self, source_header: tuple[str, ...], source_header_rows: tuple[tuple[str, ...], ...]
+    ) -> Path:
+        """Write the rejects file: its header, then the rows, renamed into place."""
+        assert self.names is not None
+        names = [*self.names, *([self.extra] if self.extra else [])]
+        final = self._temporary()
+        try:
+            final.write(_rejects_head(names, source_header, source_header_rows))
+            self.body.seek(0)
+            shutil.copyfileobj(self.body, final)
+            final.flush()
+            os.fsync(final.fileno())
+            final.close()
+            os.replace(final.temporary, self.path)  # type: ignore[attr-defined]
+        except OSError as exc:
+            raise self._unwritable(exc) from None
+        finally:
+            self._close(final)
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file (after :meth:`finish`, or instead of it)."""
+        self._close(self.body)
+
+    @staticmethod
+    def _close(handle: io.TextIOWrapper) -> None:
+        handle.close()
+        if os.path.exists(handle.temporary):  # type: ignore[attr-defined]
+            os.unlink(handle.temporary)  # type: ignore[attr-defined]
 
 
 def default_rejects_path(path: str | Path) -> Path:
@@ -535,7 +863,10 @@ def write_rejects(report: ValidationReport, path: str | Path) -> Path:
     The rows keep the file's own column names and, for a platform export, its header
     rows (Qualtrics' question texts and import ids, SurveyMonkey's statement row), so
     that the corrected file reads back like the export. The file is written under a
-    temporary name and renamed into place; the input itself is never overwritten.
+    temporary name and renamed into place; the input itself is never overwritten. A
+    cell a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``) is written with a
+    leading ``'`` (:func:`cxbench.files.neutralise_cell`; :func:`cxbench.files.restore_cell`
+    gives it back).
 
     Returns
     -------
@@ -557,36 +888,37 @@ def write_rejects(report: ValidationReport, path: str | Path) -> Path:
     ['source_row,id,reject_reason', '3,R1,why']
     """
     path = Path(path)
-    if path.exists() and Path(report.path).exists() and path.samefile(report.path):
+    _refuse_input(path, report.path)
+    frame = report.rejects
+    head = _rejects_head(
+        [str(c) for c in frame.columns], report.source_header, report.source_header_rows
+    )
+    body = neutralise_frame(frame).to_csv(index=False, header=False, lineterminator="\n")
+    return write_atomic(path, head + body, what="rejects file")
+
+
+def _refuse_input(path: Path, source: str | Path) -> None:
+    if path.exists() and Path(source).exists() and path.samefile(source):
         raise UnusableFileError(
             str(path), "the rejects file would overwrite the input; choose another --rejects"
         )
-    frame = report.rejects
-    names = [str(c) for c in frame.columns]
+
+
+def _rejects_head(
+    names: list[str],
+    source_header: tuple[str, ...],
+    source_header_rows: tuple[tuple[str, ...], ...],
+) -> str:
+    """The rejects file's header: ``source_row``, the file's own column names, then
+    ``reject_reason`` (and ``extra_fields``); and a platform's header rows under it."""
     header, extra_rows = names, []
-    width = len(report.source_header)
+    width = len(source_header)
     if width and 1 + width <= len(names):
-        # source_row, the file's columns, then reject_reason (and extra_fields)
         tail = names[1 + width :]
-        header = [names[0], *report.source_header, *tail]
-        extra_rows = [["", *row, *[""] * len(tail)] for row in report.source_header_rows]
+        header = [names[0], *source_header, *tail]
+        extra_rows = [["", *row, *[""] * len(tail)] for row in source_header_rows]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(extra_rows)
-    buffer.write(frame.to_csv(index=False, header=False, lineterminator="\n"))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                out.write(buffer.getvalue())
-            os.replace(temporary, path)
-        finally:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-    except OSError as exc:
-        raise UnusableFileError(
-            str(path), f"cannot write the rejects file ({exc.strerror})"
-        ) from None
-    return path
+    writer.writerow([neutralise_cell(cell) for cell in header])
+    writer.writerows([neutralise_cell(cell) for cell in row] for row in extra_rows)
+    return buffer.getvalue()
