@@ -9,7 +9,18 @@ embedded, ``<html lang>`` set), optionally to PDF (WeasyPrint, offline), and rep
 failed report by an error page naming the failing cell. :func:`write_index` and
 :func:`write_manifest` describe the set: links to every report, and for audit the
 parameters of each run, the sha256 of every input, the package version, times and
-status.
+status. :func:`run_report_set` does it all in order, for ``cxbench report``.
+
+The set survives faults. Every file is written under a temporary name and renamed
+into place when whole (:func:`cxbench.files.write_atomic`; papermill writes the
+executed notebook to a hidden ``.partial.ipynb``), so a full disk leaves no truncated
+page: that report is ``failed``, with the reason, and the others are made. File names
+are bounded and distinct (:func:`slug`, :func:`distinct_names`). A run holds an
+exclusive lock on ``<out>/<edition>`` (:func:`lock_report_folder`) and first replaces
+the manifest by a ``running`` one, so a killed run never leaves one calling a report
+``ok`` that it did not make; the index and the final manifest come last. Workers and
+kernels end with the run (Linux ``PR_SET_PDEATHSIG``), even on ``kill -9``; SIGTERM
+and SIGINT stop them, write an ``interrupted`` manifest and end the run with an error.
 
 Layout: ``<out>/<edition>/<language>/<name>.html`` (and ``.ipynb``, the executed
 notebook, and ``.pdf``), ``<out>/<edition>/index.html``, ``<out>/<edition>/manifest.json``.
@@ -23,7 +34,9 @@ import html
 import json
 import os
 import re
+import signal
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -33,19 +46,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import ParameterError
+from .errors import CxbenchError, ParameterError, UnusableFileError
+from .files import write_atomic
 from .i18n import LANGUAGES, check_language, translate
 
 __all__ = [
+    "ReportFolderBusyError",
     "ReportJob",
     "ReportResult",
+    "ReportSetInterrupted",
     "WarmKernel",
+    "distinct_names",
     "export_html",
+    "lock_report_folder",
     "plan_reports",
     "plan_scorecards",
     "report_inputs",
     "results_summary",
     "run_report",
+    "run_report_set",
     "run_reports",
     "slug",
     "write_index",
@@ -100,17 +119,94 @@ class ReportResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def slug(text: str) -> str:
-    """A file-name-safe form of a group name.
+#: The longest file name (without extension) a report gets, in bytes (ASCII).
+MAX_NAME = 80
+
+
+def _digest(text: str) -> str:
+    """A short stable hash of ``text`` (the same in every run and on every machine)."""
+    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:8]
+
+
+def _bounded(name: str, key: str, max_length: int = MAX_NAME) -> str:
+    """``name`` cut to ``max_length`` with ``-<hash of key>`` at the end when it is longer."""
+    if len(name) <= max_length:
+        return name
+    return f"{name[: max_length - 9].rstrip('-')}-{_digest(key)}"
+
+
+def slug(text: str, *, max_length: int = MAX_NAME) -> str:
+    """A file-name-safe form of a group name: lower-case ASCII letters, digits and ``-``,
+    at most ``max_length`` characters.
+
+    A longer name is cut and ends in ``-`` and 8 hex digits of a hash of the whole
+    ``text``, so that two long names that begin alike still get different slugs.
+    Distinct texts can still share a slug ("R&D" and "R D"): :func:`distinct_names`
+    tells them apart.
 
     Examples
     --------
     >>> slug("Travel & hospitality"), slug("Şirket İçi"), slug("<script>")
     ('travel-hospitality', 'sirket-ici', 'script')
+    >>> long = slug("Finance " * 40)
+    >>> len(long), long.startswith("finance-finance-"), long == slug("Finance " * 40)
+    (80, True, True)
+    >>> slug("F" * 300) != slug("F" * 299)
+    True
     """
     folded = unicodedata.normalize("NFKD", str(text).replace("ı", "i").replace("İ", "I"))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "group"
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "group"
+    return _bounded(name, str(text), max_length)
+
+
+def distinct_names(
+    names: Sequence[str], keys: Sequence[str], *, max_length: int = MAX_NAME
+) -> list[str]:
+    """``names`` made distinct: every name shared by different ``keys`` gets
+    ``-<hash of its key>`` (and stays within ``max_length``).
+
+    The result does not depend on the order of the keys, so a group keeps its file name
+    from run to run as long as the same groups collide.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The file names (slugs), one per key.
+    keys : sequence of str
+        What each name stands for (the group's own name).
+
+    Raises
+    ------
+    ParameterError
+        When two names still coincide (the same key given twice).
+
+    Examples
+    --------
+    >>> keys = ["R&D", "R D", "Retail"]
+    >>> distinct_names([slug(k) for k in keys], keys)
+    ['r-d-1d168db4', 'r-d-5802d3d6', 'retail']
+    >>> distinct_names([slug(k) for k in ("Café", "CAFE")], ["Café", "CAFE"])
+    ['cafe-73473dcc', 'cafe-54fe2517']
+    """
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    out = []
+    for name, key in zip(names, keys, strict=True):
+        if counts[name] > 1:
+            name = f"{name[: max_length - 9].rstrip('-')}-{_digest(key)}"
+        out.append(name)
+    if len(set(out)) != len(out):
+        clash = next(n for n in out if out.count(n) > 1)
+        raise ParameterError("names", clash, "two groups give the same file name")
+    return out
+
+
+def _group_name(column: str, group: str) -> str:
+    """``<column>-<group>`` as a bounded slug, e.g. ``sector-finance``."""
+    whole = f"{slug(column, max_length=sys.maxsize)}-{slug(group, max_length=sys.maxsize)}"
+    return _bounded(whole, f"{column}\x00{group}")
 
 
 def plan_reports(
@@ -146,6 +242,13 @@ def plan_reports(
         The sector reports' grouping and anonymity threshold.
     notebooks : path
         Where ``commentary_report.ipynb`` and ``sector_comparison.ipynb`` are.
+
+    Returns
+    -------
+    list of ReportJob
+        A sector report is named ``<sector_column>-<slug of the sector>``, at most
+        :data:`MAX_NAME` characters; sectors whose names give the same slug ("R&D",
+        "R D") each get a short hash of their name appended (:func:`distinct_names`).
 
     Raises
     ------
@@ -183,12 +286,22 @@ def plan_reports(
         chosen = list(sectors)
         unknown = [s for s in chosen if s not in available]
         if unknown:
+            # the name asked for is not echoed: it may be a suppressed group's
             raise ParameterError(
                 "sectors",
-                unknown[0],
-                f"no {sector_column} of that name with at least {min_n} respondents "
+                "",
+                f"a requested {sector_column} is not shown (at least {min_n} respondents, "
+                "and not hidden with a smaller one) "
                 f"(sectors: {', '.join(available)})",
             )
+    chosen = list(dict.fromkeys(chosen))
+    names = dict(
+        zip(
+            chosen,
+            distinct_names([_group_name(sector_column, s) for s in chosen], chosen),
+            strict=True,
+        )
+    )
     out_dir = Path(out).resolve() / str(edition)
     common = {
         "data_path": str(data),
@@ -217,7 +330,7 @@ def plan_reports(
         for sector in chosen:
             jobs.append(
                 ReportJob(
-                    name=f"{slug(sector_column)}-{slug(sector)}",
+                    name=names[sector],
                     kind="sector",
                     title=str(sector),
                     language=language,
@@ -231,9 +344,6 @@ def plan_reports(
                     out_dir=out_dir,
                 )
             )
-    names = [(job.language, job.name) for job in jobs]
-    if len(set(names)) != len(names):
-        raise ParameterError("sectors", ", ".join(chosen), "two sectors give the same file name")
     return jobs
 
 
@@ -281,6 +391,8 @@ def plan_scorecards(
         raise ParameterError(
             "participants", unknown[0], f"no such {id_column} in {inputs.path.name}"
         )
+    chosen = list(dict.fromkeys(chosen))
+    names = dict(zip(chosen, distinct_names([slug(p) for p in chosen], chosen), strict=True))
     spoken = {}
     if language_column in responses.data.columns:
         spoken = dict(zip(ids, responses.data[language_column].astype(str), strict=True))
@@ -291,7 +403,7 @@ def plan_scorecards(
         language = language if language in LANGUAGES else languages[0]
         jobs.append(
             ReportJob(
-                name=slug(participant),
+                name=names[participant],
                 kind="scorecard",
                 title=participant,
                 language=language,
@@ -309,9 +421,6 @@ def plan_scorecards(
                 out_dir=out_dir,
             )
         )
-    names = [(job.language, job.name) for job in jobs]
-    if len(set(names)) != len(names):
-        raise ParameterError("participants", "", "two ids give the same file name")
     return jobs
 
 
@@ -321,7 +430,11 @@ def _now() -> str:
 
 def export_html(notebook: dict | Path, path: Path, language: str, title: str) -> Path:
     """Write an executed notebook as reader-facing HTML: no code, no prompts, no
-    developer cells (tag ``remove-cell``), images embedded, ``<html lang>`` set."""
+    developer cells (tag ``remove-cell``), images embedded, ``<html lang>`` set.
+
+    The page is written atomically (:func:`cxbench.files.write_atomic`): a full disk
+    raises :class:`~cxbench.errors.UnusableFileError` and leaves no partial page.
+    """
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -345,9 +458,7 @@ def export_html(notebook: dict | Path, path: Path, language: str, title: str) ->
         r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", body, count=1, flags=re.S
     )
     body = body.replace("</head>", f"<style>{_PRINT_CSS}</style></head>", 1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body, encoding="utf-8")
-    return path
+    return write_atomic(path, body, what="report")
 
 
 _PRINT_CSS = (
@@ -473,6 +584,12 @@ def _cxbench_setup():
     import sys, warnings
     import matplotlib
     import cxbench
+    if sys.platform.startswith("linux"):  # die with the process that started the kernel
+        try:
+            import ctypes, signal
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+        except Exception:
+            pass
     state = type(sys)("_cxbench_kernel_state")
     state.filters = list(warnings.filters)
     state.rc = dict(matplotlib.rcParams)
@@ -558,8 +675,134 @@ def _register_warm_engine() -> str:
     return "cxbench-warm"
 
 
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def _die_with_parent(parent: int | None = None, sig: int = signal.SIGKILL) -> bool:
+    """Have Linux send ``sig`` to this process when its parent ends (``PR_SET_PDEATHSIG``).
+
+    Precisely: when the *thread* that started this process ends, which for a
+    :func:`run_reports` worker is the parent's main thread. Returns whether the request
+    was made (never on other systems). ``parent``: the pid the caller expects as its
+    parent; if the parent has already gone, this process leaves at once.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+    return True
+
+
+def _child_pids(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux ``/proc``; none found elsewhere)."""
+    children = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                children.append(int(entry.parent.name))
+    return children
+
+
+_PARTIAL: Path | None = None  # the notebook this process is writing, removed if it is stopped
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    """SIGTERM in a worker: kill its kernels (each leads its own process group) and leave."""
+    kernels = _child_pids(os.getpid())
+    if _WORKER_KERNEL is not None:
+        provisioner = getattr(_WORKER_KERNEL.km, "provisioner", None)
+        kernels.append(getattr(provisioner, "pid", None) or 0)
+    for pid in {p for p in kernels if p > 0}:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    if _PARTIAL is not None:
+        with contextlib.suppress(OSError):
+            _PARTIAL.unlink()
+    os._exit(128 + signum)
+
+
+def _init_worker(parent: int) -> None:
+    """Start of a :func:`run_reports` worker: killed when the parent ends (its kernel,
+    see ``_KERNEL_SETUP``, is killed in turn when the worker ends), stopping its kernels
+    on SIGTERM, and leaving Ctrl-C to the parent (which stops the workers itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    _die_with_parent(parent, signal.SIGKILL)
+
+
+def _partial_notebook(job: ReportJob) -> Path:
+    """The temporary name papermill writes the executed notebook to (renamed when done)."""
+    return job.executed.with_name(f".cxbench-{os.getpid()}-{_digest(job.name)}.partial.ipynb")
+
+
+def _publish_notebook(partial: Path, final: Path) -> None:
+    """Flush ``partial`` to disk and rename it to ``final``."""
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, final)
+
+
+def _execute(
+    job: ReportJob, partial: Path, timings: dict[str, float], reuse_kernel: bool
+) -> tuple[str, str, bool]:
+    """Run the notebook into ``partial``: (error, failing cell, whether ``partial`` is a
+    whole notebook)."""
+    import papermill as pm
+
+    try:
+        options: dict[str, Any] = {}
+        if reuse_kernel:
+            tick = time.perf_counter()
+            fresh = _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive()
+            kernel = _worker_kernel(job)
+            timings["kernel_start" if fresh else "kernel_reset"] = time.perf_counter() - tick
+            tick = time.perf_counter()
+            kernel.prepare(job.notebook.parent)
+            timings["kernel_reset"] += time.perf_counter() - tick
+            options = {"engine_name": _register_warm_engine(), "kernel": kernel}
+        else:
+            options = {"cwd": str(job.notebook.parent)}
+        tick = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(job.notebook),
+                str(partial),
+                parameters=job.parameters,
+                kernel_name=_KERNEL,
+                progress_bar=False,
+                log_output=False,
+                **options,
+            )
+        finally:
+            timings["execute"] = time.perf_counter() - tick
+    except pm.PapermillExecutionError as exc:  # papermill has written the whole notebook
+        return _strip_ansi(f"{exc.ename}: {exc.evalue}"), exc.source, True
+    except OSError as exc:  # the notebook could not be written (a full disk ...)
+        return f"cannot write the executed notebook ({exc.strerror or exc})", "", False
+    except Exception as exc:  # a kernel that died, a notebook that cannot be read
+        return _strip_ansi(f"{type(exc).__name__}: {exc}"), "", False
+    return "", "", True
+
+
 def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False) -> ReportResult:
     """Execute one job's notebook and publish it.
+
+    Every file is written under a temporary name and renamed into place when it is
+    complete: the executed notebook (papermill writes it to a hidden ``.partial.ipynb``
+    beside it), the HTML page and the PDF. A report whose notebook fails, or whose files
+    cannot be written (a full disk, a name the file system refuses), is ``failed``, with
+    the reason in ``error``; its page is then an error page when one can be written, and
+    no notebook, page or PDF of an earlier run is left under its names.
 
     Parameters
     ----------
@@ -574,59 +817,54 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
     -------
     ReportResult
         With ``timings``: seconds spent starting a kernel, preparing a reused one,
-        executing the notebook and exporting it.
+        executing the notebook and exporting it; ``outputs``: the files it wrote.
     """
-    import papermill as pm
+    global _PARTIAL
+    import papermill  # noqa: F401  (its import is not counted in the report's time)
 
     started, clock = _now(), datetime.now(UTC)
-    timings: dict[str, float] = {"kernel_start": 0.0, "kernel_reset": 0.0}
-    job.executed.parent.mkdir(parents=True, exist_ok=True)
-    error, cell = "", ""
-    with _kernel_log(job.log):
-        try:
-            options: dict[str, Any] = {}
-            if reuse_kernel:
-                tick = time.perf_counter()
-                fresh = _WORKER_KERNEL is None or not _WORKER_KERNEL.is_alive()
-                kernel = _worker_kernel(job)
-                timings["kernel_start" if fresh else "kernel_reset"] = time.perf_counter() - tick
-                tick = time.perf_counter()
-                kernel.prepare(job.notebook.parent)
-                timings["kernel_reset"] += time.perf_counter() - tick
-                options = {"engine_name": _register_warm_engine(), "kernel": kernel}
-            else:
-                options = {"cwd": str(job.notebook.parent)}
-            tick = time.perf_counter()
-            try:
-                pm.execute_notebook(
-                    str(job.notebook),
-                    str(job.executed),
-                    parameters=job.parameters,
-                    kernel_name=_KERNEL,
-                    progress_bar=False,
-                    log_output=False,
-                    **options,
-                )
-            finally:
-                timings["execute"] = time.perf_counter() - tick
-        except pm.PapermillExecutionError as exc:
-            error = _strip_ansi(f"{exc.ename}: {exc.evalue}")
-            cell = exc.source
-        except Exception as exc:  # a kernel that died, a notebook that cannot be read
-            error = _strip_ansi(f"{type(exc).__name__}: {exc}")
-    outputs = [str(job.executed), str(job.log)]
+    timings: dict[str, float] = {"kernel_start": 0.0, "kernel_reset": 0.0, "execute": 0.0}
+    error, cell, notebook = "", "", False
+    partial = _partial_notebook(job)
+    try:
+        job.executed.parent.mkdir(parents=True, exist_ok=True)
+        with _kernel_log(job.log):
+            _PARTIAL = partial
+            error, cell, whole = _execute(job, partial, timings, reuse_kernel)
+        if whole:
+            _publish_notebook(partial, job.executed)
+            notebook = True
+    except OSError as exc:
+        error = error or f"cannot write the report's files ({exc.strerror or exc})"
+    finally:
+        _PARTIAL = None
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     tick = time.perf_counter()
-    if error:
-        job.html.write_text(_error_page(job, error, cell), encoding="utf-8")
-    else:
-        export_html(job.executed, job.html, job.language, job.title)
-        if pdf:
-            from weasyprint import HTML
+    if not error:
+        try:
+            export_html(job.executed, job.html, job.language, job.title)
+            if pdf:
+                from weasyprint import HTML
 
-            HTML(filename=str(job.html)).write_pdf(str(job.pdf))
-            outputs.append(str(job.pdf))
+                write_atomic(job.pdf, HTML(filename=str(job.html)).write_pdf(), what="PDF")
+        except UnusableFileError as exc:
+            error = exc.problem
+        except Exception as exc:  # nbconvert or WeasyPrint failing on this notebook
+            error = _strip_ansi(f"cannot export the report: {type(exc).__name__}: {exc}")
+    stale = [job.pdf] if error or not pdf else []
+    if error:
+        stale += [] if notebook else [job.executed]
+        try:
+            write_atomic(job.html, _error_page(job, error, cell), what="error page")
+        except UnusableFileError as exc:
+            error = f"{error}; {exc.problem}"
+            stale.append(job.html)
+    for path in stale:  # files of an earlier run that this one did not remake
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
     timings["export"] = time.perf_counter() - tick
-    outputs.append(str(job.html))
+    outputs = [str(p) for p in (job.executed, job.log, job.pdf, job.html) if _is_file(p)]
     seconds = (datetime.now(UTC) - clock).total_seconds()
     return ReportResult(
         job,
@@ -639,6 +877,59 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
         outputs,
         {key: round(value, 3) for key, value in timings.items()},
     )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long to look up
+        return False
+
+
+class ReportSetInterrupted(CxbenchError):
+    """The report set was stopped (SIGTERM, SIGINT) before every report was made.
+
+    ``results`` holds the reports that were finished, by their place in the plan.
+    """
+
+    def __init__(self, signum: int, results: dict[int, ReportResult] | None = None) -> None:
+        self.signum = signum
+        self.results = dict(results or {})
+        self.detail = ""
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        name = signal.Signals(self.signum).name
+        return f"stopped by {name}{self.detail}"
+
+    def describe(self, detail: str) -> ReportSetInterrupted:
+        """Add ``detail`` (what was made, where) to the message."""
+        self.detail = detail
+        self.args = (self._message(),)
+        return self
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Stop every worker of ``pool`` (SIGTERM: each kills its kernel; SIGKILL after
+    ``grace`` seconds) and shut the pool down without waiting for queued jobs."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _crashed(job: ReportJob, exc: BaseException) -> ReportResult:
+    """The result of a job whose worker failed outside :func:`run_report`."""
+    now = _now()
+    return ReportResult(job, "failed", now, now, 0.0, f"{type(exc).__name__}: {exc}")
 
 
 def run_reports(
@@ -655,24 +946,49 @@ def run_reports(
 
     Each worker process starts one kernel and reuses it for every report it makes
     (see :class:`WarmKernel`); ``reuse_kernels=False`` starts a new kernel per report.
+    Workers and their kernels end with this process: on Linux the kernel asks for it
+    (``PR_SET_PDEATHSIG``), so even ``kill -9`` of this process leaves none running.
+    A worker that dies (or a job that cannot be sent to one) makes that job ``failed``.
+
+    Raises
+    ------
+    ReportSetInterrupted
+        When :func:`run_report_set`'s signal handler stops the run; the workers and
+        their kernels are stopped first, and the exception carries the finished results.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     from tqdm import tqdm
 
     n_jobs = n_jobs or os.cpu_count() or 1
     results: dict[int, ReportResult] = {}
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    pool = ProcessPoolExecutor(
+        max_workers=n_jobs, initializer=_init_worker, initargs=(os.getpid(),)
+    )
+    bar = tqdm(total=len(jobs), unit="report", disable=not progress, desc="reports")
+    try:
         futures = {
             pool.submit(run_report, job, pdf, reuse_kernel=reuse_kernels): i
             for i, job in enumerate(jobs)
         }
-        bar = tqdm(total=len(jobs), unit="report", disable=not progress, desc="reports")
         for future in as_completed(futures):
-            result = future.result()
-            results[futures[future]] = result
+            index = futures[future]
+            try:
+                result = future.result()
+            except (BrokenProcessPool, Exception) as exc:
+                result = _crashed(jobs[index], exc)
+            results[index] = result
             bar.update()
             if on_result:
                 on_result(result)
+    except BaseException as exc:
+        _stop_pool(pool)
+        if isinstance(exc, ReportSetInterrupted):
+            exc.results.update(results)
+        raise
+    finally:
         bar.close()
+    pool.shutdown(wait=True)
     return [results[i] for i in range(len(jobs))]
 
 
@@ -721,9 +1037,7 @@ def write_index(results: Sequence[ReportResult], edition: int, out_dir: Path) ->
         f"<h1>{esc(translate('index_title', 'en', edition=edition))}</h1>"
         f"{''.join(sections)}</body></html>"
     )
-    path = out_dir / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_atomic(out_dir / "index.html", page, what="index")
 
 
 def _sha256(path: Path) -> str:
@@ -743,15 +1057,36 @@ def write_manifest(
     started: str,
     finished: str,
     options: dict[str, Any],
+    status: str = "finished",
 ) -> Path:
-    """``manifest.json``: the runs (parameters, times, status) and the inputs' sha256."""
+    """``manifest.json``: the runs (parameters, times, status) and the inputs' sha256.
+
+    ``status`` is the set's: ``running`` (written when a run starts, every report
+    ``pending``, with the pid of the run), ``finished`` or ``interrupted``. Each report
+    has its own: ``ok``, ``failed``, ``pending`` or ``interrupted``; only ``ok`` ones
+    are complete. The file is replaced atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> job = ReportJob("sector-x", "sector", "X", "en", Path("n.ipynb"), {}, out)
+    >>> path = write_manifest([ReportResult(job, "pending", "", "", 0.0)], edition=2023,
+    ...                       out_dir=out, inputs=[], started="t0", finished="",
+    ...                       options={}, status="running")
+    >>> manifest = json.loads(path.read_text())
+    >>> manifest["status"], manifest["pid"] == os.getpid(), manifest["reports"][0]["status"]
+    ('running', True, 'pending')
+    """
     from . import __version__
 
     out_dir = Path(out_dir)
     files = sorted({Path(p).resolve() for p in inputs})
-    manifest = {
+    manifest: dict[str, Any] = {
         "cxbench_version": __version__,
         "edition": edition,
+        "status": status,
+        **({"pid": os.getpid()} if status == "running" else {}),
         "started": started,
         "finished": finished,
         "options": options,
@@ -774,9 +1109,246 @@ def write_manifest(
             for r in results
         ],
     }
-    path = out_dir / "manifest.json"
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    return write_atomic(out_dir / "manifest.json", text, what="manifest")
+
+
+#: The lock file of a run, in the edition's folder.
+LOCK_NAME = ".cxbench-report.lock"
+_HELD_LOCKS: dict[str, int] = {}  # folder -> how many times this process holds it
+
+
+class ReportFolderBusyError(CxbenchError):
+    """Another ``cxbench report`` run is writing to the same folder.
+
+    Examples
+    --------
+    >>> print(ReportFolderBusyError(Path("reports/2023"), 4242))
+    another cxbench report is writing to reports/2023 (pid 4242); wait for it or choose
+    another --out
+    """
+
+    def __init__(self, folder: Path, pid: int | None) -> None:
+        self.path = str(folder)
+        self.pid = pid
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(
+            f"another cxbench report is writing to {folder}{who}; "
+            "wait for it or choose another --out"
+        )
+
+
+@contextlib.contextmanager
+def lock_report_folder(folder: str | Path) -> Iterator[Path]:
+    """Hold the exclusive lock of an edition's folder (``<folder>/.cxbench-report.lock``)
+    while the block runs.
+
+    The lock is ``flock``-ed, so it goes when the process ends however it ends (also on
+    ``kill -9``), and workers forked meanwhile hold it with their parent. The same
+    process may take it again (nested); another process is refused at once.
+
+    Raises
+    ------
+    ReportFolderBusyError
+        When another process holds the lock; its pid is in the message.
+    UnusableFileError
+        When the folder or the lock file cannot be made.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with lock_report_folder(folder) as lock:
+    ...     lock.name, lock.read_text().strip() == str(os.getpid())
+    ('.cxbench-report.lock', True)
+    """
+    folder = Path(folder).resolve()
+    key = str(folder)
+    if key in _HELD_LOCKS:
+        _HELD_LOCKS[key] += 1
+        try:
+            yield folder / LOCK_NAME
+        finally:
+            _HELD_LOCKS[key] -= 1
+        return
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        fcntl = None  # type: ignore[assignment]
+    path = folder / LOCK_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise UnusableFileError(
+            str(path), f"cannot make the lock ({exc.strerror or exc})"
+        ) from None
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(handle, 32).decode("ascii", "replace").strip()
+                raise ReportFolderBusyError(
+                    folder, int(holder) if holder.isdigit() else None
+                ) from None
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+        _HELD_LOCKS[key] = 1
+        try:
+            yield path
+        finally:
+            del _HELD_LOCKS[key]
+            with contextlib.suppress(OSError):
+                os.ftruncate(handle, 0)
+    finally:
+        os.close(handle)  # releases the lock (the file stays: removing it would race)
+
+
+@dataclass(frozen=True)
+class ReportSet:
+    """What :func:`run_report_set` made."""
+
+    results: list[ReportResult]
+    tables: Any = None
+    index: Path | None = None
+    manifest: Path | None = None
+
+
+def _interrupted(job: ReportJob, signum: int) -> ReportResult:
+    name = signal.Signals(signum).name
+    return ReportResult(job, "interrupted", "", "", 0.0, f"not made: the run was stopped by {name}")
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    # a second signal takes its default effect (children end with this process)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    raise ReportSetInterrupted(signum)
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into :class:`ReportSetInterrupted` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _remove_partials(folder: Path) -> None:
+    """Temporary files left by a run that was killed (taken under the lock)."""
+    for pattern in (".cxbench-*.partial.ipynb", ".cxbench-*.tmp"):
+        for path in folder.rglob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def run_report_set(
+    jobs: Sequence[ReportJob],
+    *,
+    edition: int,
+    out: str | Path,
+    options: dict[str, Any],
+    tables: Callable[[], Any] | None = None,
+    n_jobs: int | None = None,
+    pdf: bool = False,
+    progress: bool = True,
+    reuse_kernels: bool = True,
+    on_result: Callable[[ReportResult], None] | None = None,
+) -> ReportSet:
+    """Make an edition's report set: lock, mark the old manifest stale, tables, reports,
+    then the index and the manifest.
+
+    In order: the edition's folder ``<out>/<edition>`` is locked
+    (:func:`lock_report_folder`); temporary
+    files of a killed run are removed, the old index is removed and the manifest is
+    replaced by a ``running`` one (every report ``pending``), so that a run that is
+    killed leaves no manifest calling a report ``ok`` that it did not make; ``tables``
+    (e.g. :func:`cxbench.report.write_edition_tables`) is called; the reports are made
+    (:func:`run_reports`); last, the index and the manifest describe every report with
+    its real status. SIGTERM or SIGINT stops the workers and their kernels, writes the
+    index and an ``interrupted`` manifest, and raises :class:`ReportSetInterrupted`.
+
+    Parameters
+    ----------
+    jobs : sequence of ReportJob
+        From :func:`plan_reports` or :func:`plan_scorecards`; may be empty (tables only).
+        The index and the manifest go to the first job's ``out_dir``.
+    edition : int
+    out : path
+        The reports folder; the lock covers the edition's folder ``<out>/<edition>``.
+    options : dict
+        Recorded in the manifest.
+    tables : callable, optional
+        Run under the lock before the reports; its result is ``ReportSet.tables``.
+    n_jobs, pdf, progress, reuse_kernels, on_result
+        As in :func:`run_reports`.
+
+    Raises
+    ------
+    ReportFolderBusyError
+        When another run holds the folder; nothing is written then.
+    ReportSetInterrupted
+        On SIGTERM or SIGINT, after the index and the manifest are written.
+    """
+    started = _now()
+    folder = Path(out).resolve() / str(edition)
+    with _stop_on_signals(), lock_report_folder(folder):
+        out_dir = jobs[0].out_dir if jobs else None
+        inputs = report_inputs(jobs) if jobs else []
+
+        def manifest(results: Sequence[ReportResult], status: str) -> Path:
+            assert out_dir is not None
+            finished = "" if status == "running" else _now()
+            return write_manifest(
+                results,
+                edition=edition,
+                out_dir=out_dir,
+                inputs=inputs,
+                started=started,
+                finished=finished,
+                options=options,
+                status=status,
+            )
+
+        finished: dict[int, ReportResult] = {}
+        table_result = None
+        try:
+            _remove_partials(folder)
+            if out_dir is not None:
+                with contextlib.suppress(OSError):
+                    (out_dir / "index.html").unlink(missing_ok=True)
+                manifest([ReportResult(job, "pending", "", "", 0.0) for job in jobs], "running")
+            table_result = tables() if tables else None
+            if not jobs:
+                return ReportSet([], table_result)
+            results = run_reports(
+                jobs,
+                n_jobs=n_jobs,
+                pdf=pdf,
+                progress=progress,
+                on_result=on_result,
+                reuse_kernels=reuse_kernels,
+            )
+            finished = dict(enumerate(results))
+            index = write_index(results, edition, out_dir)
+            return ReportSet(results, table_result, index, manifest(results, "finished"))
+        except ReportSetInterrupted as exc:
+            finished.update(exc.results)
+            results = [finished.get(i) or _interrupted(j, exc.signum) for i, j in enumerate(jobs)]
+            made = sum(r.status == "ok" for r in results)
+            detail = f"; {made} of {len(results)} reports made"
+            if out_dir is not None:
+                write_index(results, edition, out_dir)
+                path = manifest(results, "interrupted")
+                detail += f", the others are marked 'interrupted' in {path}"
+            raise exc.describe(detail) from None
 
 
 def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:

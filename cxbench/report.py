@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._checks import DEFAULT_MIN_N
 from .errors import ParameterError
-from .files import write_csv
+from .files import write_atomic, write_csv
 from .instrument import Instrument
 from .loading import dataset_note
 from .privacy import suppressed_counts, suppression_note
@@ -228,7 +228,7 @@ def write_edition_tables(
         for name, frame in frames.items()
     }
     validation_path = folder / "validation.json"
-    validation_path.write_text(report.to_json() + "\n", encoding="utf-8")
+    write_atomic(validation_path, report.to_json() + "\n", what="validation summary")
     tables["validation"] = validation_path
     rejects = write_rejects(report, folder / "rejects.csv") if report.rejected else None
     return EditionTables(edition, report, frames["dimension_scores"], tables, rejects, note)
