@@ -132,6 +132,7 @@ from .validation import (
     RowError,
     ValidationReport,
     load_responses,
+    validate_file,
     validate_responses,
     write_rejects,
 )
@@ -259,6 +260,7 @@ __all__ = [
     "suppression_note",
     "translate",
     "trend_table",
+    "validate_file",
     "validate_responses",
     "write_atomic",
     "write_column_mapping",

@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -33,6 +32,7 @@ from .errors import (
     ParameterError,
     UnusableFileError,
 )
+from .files import csv_text
 from .i18n import LANGUAGES
 from .instrument import (
     DEFAULT_INSTRUMENT,
@@ -46,12 +46,10 @@ from .metrics import ces, csat, nps
 from .pipeline import (
     plan_reports,
     plan_scorecards,
-    report_inputs,
     results_summary,
-    run_reports,
-    write_index,
-    write_manifest,
+    run_report_set,
 )
+from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import (
     find_edition_files,
@@ -102,6 +100,18 @@ def _add_input(parser: argparse.ArgumentParser, *, rejects: bool = True) -> None
     )
 
 
+def _add_min_n(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--min-n",
+        type=_positive_int,
+        default=DEFAULT_MIN_N,
+        metavar="N",
+        help="anonymity: a group with fewer respondents, or hidden with one so that its "
+        "figures cannot be worked out, is never named (default: %(default)s; 1 switches "
+        "anonymity off, and the output says so)",
+    )
+
+
 def _add_columns(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--id-column",
@@ -120,6 +130,12 @@ def _add_columns(parser: argparse.ArgumentParser) -> None:
         "--layout",
         choices=LAYOUTS,
         help="the export's layout, instead of recognising it from the file",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the text encoding of a delimited input (e.g. utf-8, cp1252, cp1254, cp1251), "
+        "instead of recognising it",
     )
 
 
@@ -172,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--level", choices=("dimension", "item"), default="dimension")
     score.add_argument("--method", choices=METHODS, default="sum_max")
     _add_min_answered(score)
+    _add_min_n(score)
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
     score.add_argument(
         "--stream",
@@ -199,13 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input(compare)
     compare.add_argument("--by", required=True, metavar="COLUMN", help="grouping column")
-    compare.add_argument(
-        "--min-n",
-        type=_positive_int,
-        default=5,
-        metavar="N",
-        help="smallest group shown by name (default: %(default)s)",
-    )
+    _add_min_n(compare)
     _add_min_answered(compare)
     compare.add_argument("--level", choices=("dimension", "item"), default="dimension")
     compare.add_argument("--method", choices=METHODS, default="sum_max")
@@ -234,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--csat", metavar="COLUMN", help="1-5 satisfaction")
     metrics.add_argument("--ces", metavar="COLUMN", help="1-7 customer effort")
     metrics.add_argument("--by", metavar="COLUMN", help="group by this column")
-    metrics.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
+    _add_min_n(metrics)
     metrics.add_argument("--confidence", type=float, default=0.95)
     metrics.add_argument("--format", choices=("table", "json"), default="table")
 
@@ -249,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     trend.add_argument("--data", default="data", help="folder of edition files")
     trend.add_argument("--by", metavar="COLUMN", help="per group, e.g. sector")
     trend.add_argument("--level", choices=("dimension", "item"), default="dimension")
-    trend.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
+    _add_min_n(trend)
     trend.add_argument("--id-column", default="respondent_id", metavar="C")
     _add_min_answered(trend)
     _add_instrument(trend)
@@ -318,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--participants", help="with --scorecards: comma-separated ids (default: all)"
     )
     report.add_argument("--by", default="sector", help="grouping column (default: %(default)s)")
-    report.add_argument("--min-n", type=_positive_int, default=5, metavar="N")
+    _add_min_n(report)
     report.add_argument("--id-column", default="respondent_id", metavar="C")
     report.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_min_answered(report)
@@ -350,7 +361,12 @@ def build_parser() -> argparse.ArgumentParser:
 def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationReport:
     """Validate the input; rejected rows are written aside and reported on stderr."""
     report = load_responses(
-        args.input, instrument, id_column=args.id_column, columns=args.columns, layout=args.layout
+        args.input,
+        instrument,
+        id_column=args.id_column,
+        columns=args.columns,
+        layout=args.layout,
+        encoding=args.encoding,
     )
     if args.command != "validate" and report.columns and report.columns.layout != "cxbench":
         print(f"cxbench: {args.input}: {report.intake()}", file=sys.stderr)
@@ -367,25 +383,68 @@ def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationRe
     return report
 
 
-def _emit(frame: pd.DataFrame, fmt: str, note: str | None, *, decimals: int = 1) -> None:
+def _emit(
+    frame: pd.DataFrame,
+    fmt: str,
+    note: str | None,
+    *,
+    decimals: int = 1,
+    anonymity: str | None = None,
+) -> None:
+    """Print a table as text, formula-safe CSV or JSON; ``anonymity`` is the line of
+    :func:`cxbench.privacy.suppression_note` (in the text and CSV, on stderr for JSON)."""
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", double_precision=6))
         print(json.dumps(records, ensure_ascii=False, indent=2))
-        if note:
-            print(f"note: {note}", file=sys.stderr)
+        for line in (note, anonymity):
+            if line:
+                print(f"note: {line}", file=sys.stderr)
     elif fmt == "csv":
-        if note:
-            print(f"# {note}")
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        head = "\n".join(line for line in (note, anonymity) if line) or None
+        sys.stdout.write(csv_text(frame, note=head))
     else:
         if note:
             print(f"Note: {note}\n")
-        print(frame.to_string(index=False, float_format=lambda v: f"{v:.{decimals}f}"))
+        if frame.empty:
+            print("no group shown")
+        else:
+            print(frame.to_string(index=False, float_format=lambda v: f"{v:.{decimals}f}"))
+        if anonymity:
+            print(f"\n{anonymity}")
+
+
+def _anonymity(frame: pd.DataFrame, by: str | None) -> str | None:
+    """What anonymity did, for a by-group table, or when it hid or was switched off."""
+    min_n, counts = frame.attrs.get("min_n", 1), suppressed_counts(frame)
+    if by is None and min_n > 1 and not counts["groups"]:
+        return None
+    return suppression_note(min_n, counts, by)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    # chunk by chunk (bounded memory for a large delimited file), rejects as they come
+    from pathlib import Path
+
+    from .validation import validate_file
+
     instrument = load_instrument(args.instrument)
-    report = _validated(args, instrument)
+    rejects = Path(args.rejects or default_rejects_path(args.input))
+    report = validate_file(
+        args.input,
+        instrument,
+        id_column=args.id_column,
+        columns=args.columns,
+        layout=args.layout,
+        encoding=getattr(args, "encoding", None),
+        rejects=rejects,
+        empty_rejects=bool(args.rejects),
+    )
+    if report.rejected:
+        print(
+            f"cxbench: {report.rejected} of {report.read} rows rejected, written with "
+            f"their reasons to {rejects}",
+            file=sys.stderr,
+        )
     if args.format == "json":
         print(report.to_json())
     else:
@@ -393,8 +452,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         print(f"  {report.intake()}")
         for error in report.errors[:50]:
             print(f"  {error}")
-        if len(report.errors) > 50:
-            print(f"  ... and {len(report.errors) - 50} more (all in the rejects file)")
+        more = len(report.errors) + report.more_errors - 50
+        if more > 0:
+            print(f"  ... and {more} more (all in the rejects file)")
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
 
@@ -404,7 +464,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         return _score_stream(args, instrument)
     data = _validated(args, instrument).data
     if args.level == "item":
-        frame = item_scores(data, instrument, by=args.by, method=args.method)
+        frame = item_scores(data, instrument, by=args.by, method=args.method, min_n=args.min_n)
     else:
         frame = dimension_scores(
             data,
@@ -413,8 +473,9 @@ def _cmd_score(args: argparse.Namespace) -> int:
             method=args.method,
             min_answered=args.min_answered,
             id_column=args.id_column,
+            min_n=args.min_n,
         )
-    _emit(frame, args.format, dataset_note(args.input))
+    _emit(frame, args.format, dataset_note(args.input), anonymity=_anonymity(frame, args.by))
     return EXIT_OK
 
 
@@ -431,6 +492,7 @@ def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
         batch_size=args.batch_size,
         out=args.respondents_out,
         rejects=args.rejects,  # default: <input>.rejects.parquet
+        min_n=args.min_n,
     )
     if result.rejected:
         print(
@@ -438,7 +500,8 @@ def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
             f"their reasons to {result.rejects}",
             file=sys.stderr,
         )
-    _emit(result.scores, args.format, dataset_note(args.input))
+    scores = result.scores
+    _emit(scores, args.format, dataset_note(args.input), anonymity=_anonymity(scores, args.by))
     return EXIT_REJECTED if result.rejected else EXIT_OK
 
 
@@ -453,8 +516,13 @@ def _comparison_text(result: GroupComparison, source: str) -> str:
     keys = list(result.keys)
     lines = [
         f"{result.by} comparison of {source}: {result.method} scores, "
-        f"{result.confidence:.0%} BCa bootstrap CIs; groups under {result.min_n} suppressed; "
-        f"Games-Howell pairs, {result.correction} across all {result.level}s",
+        f"{result.confidence:.0%} BCa bootstrap CIs; "
+        + (
+            "anonymity off (min_n=1); "
+            if result.min_n == 1
+            else f"groups under {result.min_n} suppressed; "
+        )
+        + f"Games-Howell pairs, {result.correction} across all {result.level}s",
     ]
     for record in result.to_records():
         ident = {key: record[key] for key in keys}
@@ -497,8 +565,6 @@ def _comparison_text(result: GroupComparison, source: str) -> str:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    if not 0 < args.confidence < 1:
-        raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
     result = compare_groups(
@@ -517,8 +583,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     note = dataset_note(args.input)
     if args.format == "json":
         print(json.dumps(result.to_records(), ensure_ascii=False, indent=2))
-        if note:
-            print(f"note: {note}", file=sys.stderr)
+        for line in (note, suppression_note(1) if result.min_n == 1 else None):
+            if line:
+                print(f"note: {line}", file=sys.stderr)
     else:
         if note:
             print(f"Note: {note}\n")
@@ -527,8 +594,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
-    if not 0 < args.confidence < 1:
-        raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
     if not (args.nps or args.csat or args.ces):
         raise ParameterError("metrics", "", "name at least one of --nps, --csat, --ces")
     table = read_table(args.input)
@@ -548,14 +613,19 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
             for name, frame in frames
         }
         print(json.dumps(records, ensure_ascii=False, indent=2))
-        if note:
-            print(f"note: {note}", file=sys.stderr)
+        for line in (note, *(_anonymity(frame, args.by) for _, frame in frames)):
+            if line:
+                print(f"note: {line}", file=sys.stderr)
         return EXIT_OK
     if note:
         print(f"Note: {note}\n")
     for name, frame in frames:
         print(name)
-        print(frame.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        if frame.empty:
+            print("no group shown")
+        else:
+            print(frame.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
+        print(_anonymity(frame, args.by))
         print()
     return EXIT_OK
 
@@ -594,6 +664,12 @@ def _cmd_trend(args: argparse.Namespace) -> int:
         min_n=args.min_n,
     )
     note = dataset_note(files[last])
+    anonymity = (
+        suppression_note(1)
+        if args.min_n == 1
+        else f"groups under {args.min_n} respondents in an edition, or hidden with one, "
+        "are not shown"
+    )
     if args.format == "json":
         print(
             json.dumps(
@@ -609,18 +685,20 @@ def _cmd_trend(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
+        for line in (note, anonymity):
+            if line:
+                print(f"note: {line}", file=sys.stderr)
         return EXIT_OK
     if note:
         print(f"Note: {note}\n")
     print(trend.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(anonymity)
     print(f"\nOrganisations in both {before} and {last} (paired t-test):")
     print(paired.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     return EXIT_OK
 
 
 def _cmd_reliability(args: argparse.Namespace) -> int:
-    if not 0 < args.confidence < 1:
-        raise ParameterError("confidence", args.confidence, "must be between 0 and 1")
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
     alpha = cronbach_alpha_by_dimension(data, instrument, confidence=args.confidence)
@@ -681,42 +759,35 @@ def _cmd_report(args: argparse.Namespace) -> int:
             sector_column=args.by,
             min_n=args.min_n,
         )
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    tables = write_edition_tables(
-        files[edition],
-        edition,
-        args.out,
-        instrument,
-        by=args.by,
-        id_column=args.id_column,
-        min_answered=args.min_answered,
+    # under the folder's lock: a "running" manifest, the tables, the reports, then the
+    # index and the manifest (SIGTERM/SIGINT: ReportSetInterrupted, exit 2)
+    made = run_report_set(
+        jobs,
+        edition=edition,
+        out=args.out,
+        options={
+            "languages": languages,
+            "sectors": sectors or "all",
+            "jobs": args.jobs,
+            "pdf": args.pdf,
+            "min_n": args.min_n,
+        },
+        tables=lambda: write_edition_tables(
+            files[edition],
+            edition,
+            args.out,
+            instrument,
+            by=args.by,
+            id_column=args.id_column,
+            min_answered=args.min_answered,
+            min_n=args.min_n,
+        ),
+        n_jobs=args.jobs,
+        pdf=args.pdf,
+        progress=not args.no_progress,
+        reuse_kernels=not args.no_kernel_reuse,
     )
-    results = []
-    if jobs:
-        results = run_reports(
-            jobs,
-            n_jobs=args.jobs,
-            pdf=args.pdf,
-            progress=not args.no_progress,
-            reuse_kernels=not args.no_kernel_reuse,
-        )
-        out_dir = jobs[0].out_dir
-        write_index(results, edition, out_dir)
-        write_manifest(
-            results,
-            edition=edition,
-            out_dir=out_dir,
-            inputs=report_inputs(jobs),
-            started=started,
-            finished=datetime.now(UTC).isoformat(timespec="seconds"),
-            options={
-                "languages": languages,
-                "sectors": sectors or "all",
-                "jobs": args.jobs,
-                "pdf": args.pdf,
-                "min_n": args.min_n,
-            },
-        )
+    tables, results = made.tables, made.results
     if args.format == "json":
         print(summary_json([tables]))
     else:
@@ -746,7 +817,11 @@ def _cmd_instrument(args: argparse.Namespace) -> int:
 def _cmd_map(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     mapping = resolve_mapping(args.input, instrument, args.columns)
-    table = read_table(args.input, layout=args.layout or (mapping.layout if mapping else None))
+    table = read_table(
+        args.input,
+        layout=args.layout or (mapping.layout if mapping else None),
+        encoding=args.encoding,
+    )
     found = map_columns(table, instrument, columns=mapping, id_column=args.id_column)
     if args.write:
         write_column_mapping(found, args.write)

@@ -28,6 +28,7 @@ __all__ = [
     "neutralise_cell",
     "neutralise_frame",
     "restore_cell",
+    "temporary_file",
     "write_atomic",
     "write_csv",
     "write_csv_rows",
@@ -35,6 +36,10 @@ __all__ = [
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# the process's umask, read once (os.umask sets it to read it): files written through a
+# temporary file get the mode an ordinary open() would give them, not mkstemp's 0600
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -98,6 +103,23 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def temporary_file(folder: str | Path) -> tuple[int, str]:
+    """A new temporary file in ``folder`` (open descriptor, name), readable as an
+    ordinarily created file would be (``0o666`` less the umask).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> handle, name = temporary_file(tempfile.mkdtemp())
+    >>> oct(os.stat(name).st_mode & 0o777) == oct(0o666 & ~_UMASK)
+    True
+    >>> os.close(handle)
+    """
+    handle, name = tempfile.mkstemp(dir=folder, prefix=".cxbench-", suffix=".tmp")
+    os.fchmod(handle, 0o666 & ~_UMASK)
+    return handle, name
+
+
 def write_atomic(
     path: str | Path,
     content: str | bytes,
@@ -151,7 +173,7 @@ def write_atomic(
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cxbench-", suffix=".tmp")
+        handle, temporary = temporary_file(path.parent)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
