@@ -33,6 +33,7 @@ __all__ = [
     "MAX_YAML_ALIASES",
     "MAX_YAML_BYTES",
     "MAX_YAML_DEPTH",
+    "MAX_YAML_NODES",
     "RATIO_CHECKED_FROM_BYTES",
     "InputLimitError",
     "YAMLLimitError",
@@ -136,6 +137,25 @@ Examples
 --------
 >>> safe_load("a: &x 1\\nb: *x") == {"a": 1, "b": 1}
 True
+"""
+
+MAX_YAML_NODES: int = 1_000_000
+"""Most values (scalars, lists, mappings) a YAML document may stand for, aliases
+expanded.
+
+Few aliases suffice for a bomb: ten lines of ten aliases each stand for 10¹⁰ values,
+which anything that walks them (printing a note, copying a mapping) never finishes.
+A document without aliases stays far under the limit (a 2 MiB file holds fewer than
+a million values).
+
+Examples
+--------
+>>> ten = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+...     f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 7))
+>>> safe_load(ten)
+Traceback (most recent call last):
+...
+cxbench.limits.YAMLLimitError: stands for more than 1,000,000 values once its aliases are ...
 """
 
 MAX_YAML_DEPTH: int = 64
@@ -263,6 +283,31 @@ def read_limited_text(path: str | Path, *, max_bytes: int | None = None) -> str:
     return raw.decode("utf-8")
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int | None]) -> int:
+    """How many values ``node`` stands for with its aliases expanded (each shared node
+    counted once per use, computed once); a node that contains itself is refused."""
+    key = id(node)
+    if key in sizes:
+        known = sizes[key]
+        if known is None:
+            raise YAMLLimitError("uses an alias inside its own anchor (a recursive structure)")
+        return known
+    sizes[key] = None  # in progress
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    else:
+        size = 1
+    if size > MAX_YAML_NODES:
+        raise YAMLLimitError(
+            f"stands for more than {MAX_YAML_NODES:,} values once its aliases are expanded, "
+            "as a 'billion laughs' file does (cxbench.limits.MAX_YAML_NODES)"
+        )
+    sizes[key] = size
+    return size
+
+
 class _LimitedSafeLoader(yaml.SafeLoader):
     """PyYAML's safe loader, counting aliases and nesting as it composes nodes."""
 
@@ -320,7 +365,11 @@ def safe_load(text: str) -> Any:
     """
     loader = _LimitedSafeLoader(text)
     try:
-        return loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node, {})
+        return loader.construct_document(node)
     except yaml.YAMLError:
         raise
     except (ValueError, OverflowError, RecursionError, TypeError) as exc:

@@ -293,11 +293,24 @@ READERS = {
 }
 
 
+# under the alias limit (90 aliases) yet 10**10 values: found by walking a note that held it
+TEN_BY_TEN = (
+    "a0: &a0 [xxxxxxxxxx, xxxxxxxxxx, xxxxxxxxxx, xxxxxxxxxx, xxxxxxxxxx, xxxxxxxxxx,"
+    " xxxxxxxxxx, xxxxxxxxxx, xxxxxxxxxx, xxxxxxxxxx]\n"
+    + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10))
+    + "note: *a9\nid: *a9\n"
+)
+
+
 @pytest.mark.parametrize("reader", list(READERS))
 @pytest.mark.parametrize(
     ("payload", "limit"),
-    [(LAUGHS, "MAX_YAML_ALIASES"), (DEEP, "MAX_YAML_DEPTH")],
-    ids=["billion laughs", "20000 deep"],
+    [
+        (LAUGHS, "MAX_YAML_ALIASES"),
+        (TEN_BY_TEN, "MAX_YAML_NODES"),
+        (DEEP, "MAX_YAML_DEPTH"),
+    ],
+    ids=["billion laughs", "ten by ten", "20000 deep"],
 )
 def test_yaml_bombs_are_refused_by_every_yaml_reader(tmp_path, monkeypatch, reader, payload, limit):
     """A billion-laughs alias bomb (9**12 leaves from 13 lines, 108 aliases) and [[[[...]]]] 20,000
@@ -310,6 +323,19 @@ def test_yaml_bombs_are_refused_by_every_yaml_reader(tmp_path, monkeypatch, read
         message = refused(lambda: read(tmp_path, payload), error)
     assert f"cxbench.limits.{limit}" in message
     assert str(tmp_path) in message or reader == "message catalogue"
+
+
+def test_the_ten_by_ten_bomb_in_a_sidecar_note_stops_the_command(tmp_path, capsys):
+    """Before MAX_YAML_NODES: `cxbench score` printing the note died with MemoryError."""
+    shutil.copy(Path(__file__).parents[1] / "data" / "benchmark_2023.csv", tmp_path / "m.csv")
+    (tmp_path / "m.meta.yaml").write_text(TEN_BY_TEN, encoding="utf-8")
+    assert main(["score", str(tmp_path / "m.csv")]) == 2
+    assert "cxbench.limits.MAX_YAML_NODES" in capsys.readouterr().err
+
+
+def test_a_recursive_alias_is_refused():
+    with pytest.raises(limits.YAMLLimitError, match="its own anchor"):
+        limits.safe_load("a: &a [1, *a]")
 
 
 def test_a_few_aliases_are_still_fine():
