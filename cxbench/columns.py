@@ -666,25 +666,43 @@ def _closest_names(wanted: str, names: list[str]) -> list[str]:
 
 
 def _suggest(table: RawTable, instrument: Instrument, item_id: str, free: list[str]) -> tuple:
-    """The closest columns to a missing item: by name, and by statement text."""
+    """The closest columns to a missing item: by name, and by statement text.
+
+    Each comparison is first bounded from above by difflib's cheap ratios (as
+    :func:`difflib.get_close_matches` does), so that a file of many thousand columns
+    is not compared in full, character by character, against every statement.
+    """
     item = instrument.item(item_id)
-    wanted = [normalise_text(t) for t in item.text.values()]
+    # the item's side stays put (a), the file's text is b: as the full comparison had it
+    matchers = [difflib.SequenceMatcher(None, a=item_id.casefold())]
+    matchers += [difflib.SequenceMatcher(None, a=normalise_text(t)) for t in item.text.values()]
+
+    def close(matcher: difflib.SequenceMatcher, text: str) -> float:
+        matcher.set_seq2(text)
+        if matcher.real_quick_ratio() < _SUGGEST_FROM or matcher.quick_ratio() < _SUGGEST_FROM:
+            return 0.0
+        return matcher.ratio()
+
     scored: list[tuple[float, str]] = []
     for name in free:
         best = max(
-            difflib.SequenceMatcher(None, item_id.casefold(), name.casefold()).ratio(),
+            close(matchers[0], name.casefold()),
             *(
-                difflib.SequenceMatcher(None, w, c).ratio()
+                close(matcher, c)
                 for source in (name, *table.texts.get(name, ()))
                 for c in _candidates(source)
-                for w in wanted
+                for matcher in matchers[1:]
             ),
             0.0,
         )
-        if best >= 0.75:
+        if best >= _SUGGEST_FROM:
             scored.append((best, name))
     scored.sort(key=lambda s: -s[0])
     return tuple(name for _, name in scored[:3])
+
+
+#: How close (difflib's ratio) a column must be to be suggested for a missing item.
+_SUGGEST_FROM = 0.75
 
 
 def require_columns(found: ColumnMap, instrument: Instrument) -> None:

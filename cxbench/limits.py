@@ -26,6 +26,7 @@ import yaml
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_COLUMNS",
     "MAX_COMPRESSION_RATIO",
     "MAX_CSV_FIELD_CHARS",
     "MAX_TEXT_BYTES",
@@ -41,6 +42,19 @@ __all__ = [
     "read_limited_text",
     "safe_load",
 ]
+
+MAX_COLUMNS: int = 10_000
+"""Most columns a survey file may have.
+
+A long Qualtrics or SPSS export has a few thousand; matching columns to items costs
+time per column and item, so a 2 MB file of 200,000 columns would keep the reader
+busy for minutes.
+
+Examples
+--------
+>>> MAX_COLUMNS
+10000
+"""
 
 MAX_CELLS: int = 20_000_000
 """Most cells a table read at once may have (e.g. 100,000 respondents x 200 columns).

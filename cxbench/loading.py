@@ -404,6 +404,12 @@ def _check_header(table: RawTable) -> None:
     columns = [str(c) for c in table.header or table.data.columns]
     if not columns or all(not c.strip() for c in columns):
         raise UnusableFileError(table.path, "no header row with column names")
+    if len(columns) > limits.MAX_COLUMNS:
+        raise UnusableFileError(
+            table.path,
+            f"{len(columns):,} columns, more than the {limits.MAX_COLUMNS:,} read "
+            "(cxbench.limits.MAX_COLUMNS): not a survey file, or one to split",
+        )
     seen: set[str] = set()
     for column in columns:
         if column in seen and column.strip():

@@ -615,3 +615,15 @@ def test_pandas_still_reads_what_we_wrote(tmp_path):
     path = workbook(tmp_path / "s.xlsx")
     assert pd.read_excel(path).shape == (2, 3)
     assert read_table(path).data.shape == (2, 3)
+
+
+def test_a_file_of_200000_columns_is_refused_at_its_header(tmp_path, capsys):
+    """2 MB, 200,001 columns: matching them to items took minutes; now one line, exit 2."""
+    path = tmp_path / "wide.csv"
+    names = ["respondent_id", *(f"c{i}" for i in range(200_000))]
+    path.write_text(",".join(names) + "\n" + ",".join(["R1", *["1"] * 200_000]) + "\n")
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "200,001 columns" in err and "cxbench.limits.MAX_COLUMNS" in err
+    with pytest.raises(UnusableFileError, match="MAX_COLUMNS"):
+        read_table(path)
