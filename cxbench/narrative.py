@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N
+from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N, check_min_n
 from .commentary import Commentary
 from .comparison import GroupComparison
 from .errors import ParameterError
@@ -118,7 +118,8 @@ def paragraph(key: str, language: str = "en", **fields: object) -> ReportText:
 
 
 def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> ReportText:
-    """Say how many groups were too small to be named, if any.
+    """Say how many groups were too small to be named, if any; or, with ``min_n=1``,
+    that anonymity is off.
 
     ``suppressed`` is the ``suppressed`` frame of a comparison (``groups``, ``n`` per
     dimension); the largest counts are reported. Empty text when none was.
@@ -131,7 +132,11 @@ def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> Rep
     2 groups (7 respondents) are not shown by name: those with fewer than 5
     participants and, where one of them could otherwise be worked out from the
     totals, the next smallest. Their answers are included in the benchmark figures.
+    >>> suppressed_note(frame.assign(groups=0), 1)  # doctest: +ELLIPSIS
+    Anonymity is switched off for this report (min_n = 1): every group is shown ...
     """
+    if check_min_n(min_n) == 1:  # anonymity switched off: the report says so
+        return paragraph("anonymity_off_note", language)
     groups = int(suppressed["groups"].max()) if len(suppressed) else 0
     if groups == 0:
         return ReportText("")

@@ -27,6 +27,7 @@ COMPLEMENT = "Ykw Complement Works"  # 6: hidden with the planted one
 NAMES = (PLANTED, COMPLEMENT)
 BIG = ("Alpha", "Beta", "Gamma")
 METRIC_COLUMNS = ("--nps", "nps", "--csat", "success")
+ONLY_PLANTED = ["--sectors", PLANTED, "--min-n", "1"]
 
 pytestmark = pytest.mark.slow
 
@@ -134,3 +135,14 @@ def test_no_file_of_a_report_set_names_a_group_under_min_n(folder, capsys):
     # the shown sectors have their reports
     names = " ".join(p.name for p in files)
     assert all(big.lower() in names.lower() for big in BIG)
+
+
+def test_a_report_set_with_min_n_1_names_them_and_says_so(folder, capsys):
+    out = folder / "open"
+    data = str(folder / "data")
+    code = main(["report", "--data", data, "--out", str(out), "--languages", "en", *ONLY_PLANTED])
+    capsys.readouterr()
+    assert code == 0
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (out / "2023").rglob("*.html")}
+    sector = next(text for name, text in pages.items() if name.startswith("sector-"))
+    assert PLANTED in sector and "Anonymity is switched off for this report" in sector
