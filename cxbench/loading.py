@@ -365,6 +365,30 @@ def read_table(
     """
     path = Path(path)
     name = str(path)
+    handle, encoding = _open_input(path, layout, encoding)
+    with handle:
+        head = handle.read(8)
+    if not head:
+        raise UnusableFileError(name, "the file is empty")
+    kind = _kind(path, head)
+    if kind == "csv":
+        table = _read_text(path, layout, encoding)
+    else:
+        reader = {"xlsx": _read_xlsx, "parquet": _read_parquet, "sav": _read_sav}
+        table = reader[kind](path, layout)
+    _check_header(table)
+    if table.data.empty:
+        raise UnusableFileError(name, "the table has a header but no data rows")
+    return table
+
+
+def _open_input(
+    path: Path, layout: str | None, encoding: str | None
+) -> tuple[io.BufferedReader, str | None]:
+    """The input opened for reading, and the encoding's standard name, after the checks
+    every reader makes first: a known layout and encoding, a regular file (a pipe would
+    block, ``/dev/zero`` never end)."""
+    name = str(path)
     if layout is not None and layout not in LAYOUTS:
         raise UnusableFileError(name, f"unknown layout {layout!r} (layouts: {', '.join(LAYOUTS)})")
     if encoding is not None:
@@ -379,25 +403,12 @@ def read_table(
     if path.is_dir():
         raise UnusableFileError(name, "is a folder, not a file")
     try:
-        limits.check_regular_file(path)  # a pipe would block, /dev/zero never end
-        with path.open("rb") as handle:
-            head = handle.read(8)
+        limits.check_regular_file(path)
+        return path.open("rb"), encoding
     except limits.InputLimitError as exc:
         raise UnusableFileError(name, f"{exc}: only regular files are read") from None
     except OSError as exc:
         raise UnusableFileError(name, f"cannot be read ({exc.strerror})") from None
-    if not head:
-        raise UnusableFileError(name, "the file is empty")
-    kind = _kind(path, head)
-    if kind == "csv":
-        table = _read_text(path, layout, encoding)
-    else:
-        reader = {"xlsx": _read_xlsx, "parquet": _read_parquet, "sav": _read_sav}
-        table = reader[kind](path, layout)
-    _check_header(table)
-    if table.data.empty:
-        raise UnusableFileError(name, "the table has a header but no data rows")
-    return table
 
 
 def _check_header(table: RawTable) -> None:
@@ -541,13 +552,24 @@ def _read_text(path: Path, layout: str | None, encoding: str | None = None) -> R
     if not text.strip():
         raise UnusableFileError(name, "the file is empty (only blank lines)")
     delimiter = detect_delimiter(text)
-    reader = csv.reader(_lines(text), delimiter=delimiter)
+    records = _csv_records(csv.reader(_lines(text), delimiter=delimiter), name)
+    del text
+    (_, original), body = records[0], records[1:]
+    header = _text_header(name, original)
+    chosen, extra, body = _split_layout(name, header, body, layout, lambda record: record[1])
+    return _text_table(name, body, original, chosen, extra, encoding, delimiter)
+
+
+def _csv_records(reader: Any, name: str, count: int | None = None) -> list[tuple[int, list[str]]]:
+    """The next ``count`` records of ``reader`` (all without ``count``), with their line
+    numbers; blank (or white-space only) lines are not records but keep their numbers.
+    Within :data:`cxbench.limits.MAX_CSV_FIELD_CHARS` per field and
+    :data:`cxbench.limits.MAX_CELLS` per call; a malformed file names its line."""
     field_limit = limits.MAX_CSV_FIELD_CHARS
     previous = csv.field_size_limit(field_limit)
     records: list[tuple[int, list[str]]] = []
     cells = 0
     try:
-        # blank (or white-space only) lines are not records, but they keep their line numbers
         for fields in reader:
             if fields and not (len(fields) == 1 and not fields[0].strip()):
                 records.append((reader.line_num, fields))
@@ -559,6 +581,8 @@ def _read_text(path: Path, layout: str | None, encoding: str | None = None) -> R
                         "(cxbench.limits.MAX_CELLS)",
                         row=reader.line_num,
                     )
+                if count is not None and len(records) == count:
+                    break
     except csv.Error as exc:
         if "field limit" in str(exc):
             raise UnusableFileError(
@@ -570,16 +594,31 @@ def _read_text(path: Path, layout: str | None, encoding: str | None = None) -> R
         raise UnusableFileError(name, f"not a readable delimited table ({_reason(exc)})") from None
     finally:
         csv.field_size_limit(previous)
-    del text
-    (_, original), body = records[0], records[1:]
+    return records
+
+
+def _text_header(name: str, original: list[str]) -> list[str]:
     header = [column.strip() for column in original]
     if len(header) < 2:
         raise UnusableFileError(
             name, "not a table: the header has a single column (no delimiter found)"
         )
-    chosen, extra, body = _split_layout(name, header, body, layout, lambda record: record[1])
-    names = _column_names(header)
-    width = len(header)
+    return header
+
+
+def _text_table(
+    name: str,
+    body: list[tuple[int, list[str]]],
+    original: list[str],
+    chosen: Any,
+    extra: Any,
+    encoding: str,
+    delimiter: str,
+) -> RawTable:
+    """The :class:`RawTable` of delimited records (``body``: line number, fields) under
+    the header ``original``; a row of another width is padded or cut and kept aside."""
+    names = _column_names([column.strip() for column in original])
+    width = len(names)
     ragged: dict[int, list[str]] = {}
     cells: list[list[str]] = []
     for position, (_, fields) in enumerate(body):
@@ -982,19 +1021,7 @@ def iter_table_chunks(
     name = str(path)
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise ParameterError("chunk_rows", chunk_rows, "must be a whole number of at least 1")
-    if layout is not None and layout not in LAYOUTS:
-        raise UnusableFileError(name, f"unknown layout {layout!r} (layouts: {', '.join(LAYOUTS)})")
-    if not path.exists():
-        raise UnusableFileError(name, "no such file")
-    if path.is_dir():
-        raise UnusableFileError(name, "is a folder, not a file")
-    try:
-        limits.check_regular_file(path)  # a pipe would block, /dev/zero never end
-        handle = path.open("rb")
-    except limits.InputLimitError as exc:
-        raise UnusableFileError(name, f"{exc}: only regular files are read") from None
-    except OSError as exc:
-        raise UnusableFileError(name, f"cannot be read ({exc.strerror})") from None
+    handle, encoding = _open_input(path, layout, encoding)
     with handle:
         size = path.stat().st_size
         head = handle.read(8)
@@ -1011,13 +1038,6 @@ def iter_table_chunks(
                 break
             head += more
         whole = len(head) >= size
-        if encoding is not None:
-            try:
-                encoding = codecs.lookup(encoding).name
-            except LookupError:
-                raise ParameterError(
-                    "encoding", encoding, "not a known text encoding (e.g. utf-8, cp1252, cp1254)"
-                ) from None
         wide = head.startswith((b"\xff\xfe", b"\xfe\xff")) or (encoding or "").startswith("utf-16")
         if not whole and not wide and b"\n" in head:
             head = head[: head.rindex(b"\n") + 1]  # whole lines: no character cut in two
@@ -1036,74 +1056,28 @@ def iter_table_chunks(
             io.TextIOWrapper(handle, encoding=encoding, errors="strict", newline=""),
             delimiter=delimiter,
         )
-        field_limit = limits.MAX_CSV_FIELD_CHARS
 
         def take(count: int) -> list[tuple[int, list[str]]]:
             """The next ``count`` records (fewer at the end) with their line numbers."""
-            records: list[tuple[int, list[str]]] = []
-            cells = 0
-            previous = csv.field_size_limit(field_limit)
             try:
-                # blank (or white-space only) lines are not records, but keep their numbers
-                for fields in reader:
-                    if fields and not (len(fields) == 1 and not fields[0].strip()):
-                        records.append((reader.line_num, fields))
-                        cells += len(fields)
-                        if cells > limits.MAX_CELLS:
-                            raise UnusableFileError(
-                                name,
-                                f"more than {limits.MAX_CELLS:,} cells, the most read at once "
-                                "(cxbench.limits.MAX_CELLS)",
-                                row=reader.line_num,
-                            )
-                        if len(records) == count:
-                            break
-            except csv.Error as exc:
-                if "field limit" in str(exc):
-                    raise UnusableFileError(
-                        name,
-                        f"a field longer than {field_limit:,} characters, the most read "
-                        "(cxbench.limits.MAX_CSV_FIELD_CHARS): a quote left open, or not a table",
-                        row=reader.line_num,
-                    ) from None
-                raise UnusableFileError(name, f"not a readable delimited table ({exc})") from None
+                return _csv_records(reader, name, count)
             except UnicodeDecodeError as exc:
                 raise UnusableFileError(
                     name,
                     f"is not {encoding} text beyond its first {len(head):,} bytes, which "
                     f"were read to recognise the encoding ({exc.reason}): name the right one",
                 ) from None
-            finally:
-                csv.field_size_limit(previous)
-            return records
 
         first = take(1)
         if not first:
             raise UnusableFileError(name, "the file is empty (only blank lines)")
         original = first[0][1]
-        header = [column.strip() for column in original]
-        if len(header) < 2:
-            raise UnusableFileError(
-                name, "not a table: the header has a single column (no delimiter found)"
-            )
+        header = _text_header(name, original)
         body = take(_LAYOUT_ROWS + chunk_rows)
         chosen, extra, body = _split_layout(name, header, body, layout, lambda record: record[1])
-        names = _column_names(header)
-        width = len(header)
 
         def chunk(body: list[tuple[int, list[str]]]) -> RawTable:
-            ragged: dict[int, list[str]] = {}
-            cells: list[list[str]] = []
-            for position, (_, fields) in enumerate(body):
-                if len(fields) != width:
-                    ragged[position] = fields
-                    fields = (fields + [""] * width)[:width]
-                cells.append(fields)
-            data = pd.DataFrame(cells, columns=names, dtype=object)
-            rows = [line for line, _ in body]
-            return _layout_table(
-                name, data, rows, "csv", chosen, original, extra, encoding, delimiter, ragged
-            )
+            return _text_table(name, body, original, chosen, extra, encoding, delimiter)
 
         table = chunk(body[:chunk_rows])
         _check_header(table)
