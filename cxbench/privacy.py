@@ -29,7 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._checks import DEFAULT_MIN_N, check_min_n, natural_key
+from ._checks import DEFAULT_MIN_N, check_column, check_min_n, natural_key
+from .errors import ParameterError
 
 __all__ = [
     "DEFAULT_MIN_N",
@@ -106,8 +107,6 @@ def group_keys(data: pd.DataFrame, by: str | None) -> pd.Series:
     >>> group_keys(frame, None).tolist()
     ['all', 'all', 'all', 'all']
     """
-    from ._checks import check_column
-
     if by is None:
         return pd.Series(OVERALL_GROUP, index=data.index, dtype=object)
     check_column(data, by, "by")
@@ -224,8 +223,6 @@ def check_shown(frame: pd.DataFrame, min_n: int = DEFAULT_MIN_N, *, what: str = 
     ...
     cxbench.errors.ParameterError: groups='1 of 2 rows': ... under min_n=5 ...
     """
-    from .errors import ParameterError
-
     min_n = check_min_n(min_n)
     small = (frame["n"].to_numpy(dtype=float) < min_n) | (
         frame["group"].astype(str).to_numpy() == MISSING_GROUP if "group" in frame else False
@@ -267,9 +264,8 @@ def shown_groups(
     missing = table[table[group] == MISSING_GROUP].groupby(keys, sort=False)["n"].sum()
     records = suppressed.to_dict("records")
     for record in records:
-        record["missing"] = int(
-            missing.get(tuple(record[k] for k in keys) if len(keys) > 1 else record[keys[0]], 0)
-        )
+        analysis = tuple(record[k] for k in keys)
+        record["missing"] = int(missing.get(analysis if len(keys) > 1 else analysis[0], 0))
     shown.attrs["min_n"] = check_min_n(min_n)
     shown.attrs["suppressed"] = records
     return shown
