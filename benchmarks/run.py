@@ -28,7 +28,7 @@ machine falls on both, and every speed claim is a ratio of two medians of this r
    ``memory`` (``pd.read_parquet`` + :func:`cxbench.dimension_scores`) and ``apply``
    (``pd.read_parquet`` + ``DataFrame.apply`` per row), on generated Parquet files.
 3. Bootstrap: BCa intervals for 12 sectors × 3 dimensions, 10,000 resamples, with
-   :func:`cxbench.comparison.group_statistics`, against ``pingouin.compute_bootci``
+   :func:`cxbench.stats.group_statistics`, against ``pingouin.compute_bootci``
    group by group and a hand-written resampling loop.
 4. Intake: ``cxbench validate`` of a generated Qualtrics export (3 header rows,
    metadata columns, every item found by its statement text) against the same
@@ -420,7 +420,7 @@ def bootstrap_scores(n_groups: int, per_group: int, seed: int = 2023) -> pd.Data
 def bench_bootstrap(args: argparse.Namespace) -> dict[str, Any]:
     import pingouin as pg
 
-    from cxbench.comparison import group_statistics
+    from cxbench.stats import group_statistics
 
     print("bootstrap", flush=True)
     resamples = 10_000

@@ -37,16 +37,7 @@ from .columns import (
     write_column_mapping,
 )
 from .commentary import THEMES, Commentary, Entry, Expert, load_commentary
-from .comparison import (
-    GroupComparison,
-    bootstrap_ci,
-    compare_groups,
-    edition_difference,
-    games_howell,
-    group_statistics,
-    group_vs_rest,
-    omnibus_tests,
-)
+from .comparison import GroupComparison, compare_groups, group_vs_rest
 from .errors import (
     CommentaryError,
     CxbenchError,
@@ -102,11 +93,20 @@ from .scorecard import Scorecard, participant_scorecard
 from .scoring import (
     dimension_scores,
     item_distribution,
+    item_respondent_scores,
     item_scores,
     published_comparison,
     respondent_scores,
     reverse_items,
     score_matrix,
+)
+from .stats import (
+    adjust_p,
+    bootstrap_ci,
+    games_howell,
+    group_statistics,
+    omnibus_tests,
+    welch_difference,
 )
 from .streaming import StreamResult, score_parquet
 from .tables import (
@@ -127,7 +127,7 @@ from .tables import (
     scorecard_item_table,
     trend_table,
 )
-from .trends import edition_trend, paired_change
+from .trends import edition_difference, edition_trend, paired_change
 from .validation import (
     RowError,
     ValidationReport,
@@ -175,6 +175,7 @@ __all__ = [
     "UnusableFileError",
     "ValidationReport",
     "__version__",
+    "adjust_p",
     "available_instruments",
     "bootstrap_ci",
     "ces",
@@ -215,6 +216,7 @@ __all__ = [
     "group_vs_rest",
     "item_analysis",
     "item_distribution",
+    "item_respondent_scores",
     "item_scores",
     "likert_table",
     "load_column_mapping",
@@ -262,6 +264,7 @@ __all__ = [
     "trend_table",
     "validate_file",
     "validate_responses",
+    "welch_difference",
     "write_atomic",
     "write_column_mapping",
     "write_csv",

@@ -20,6 +20,8 @@ from .errors import ParameterError
 DEFAULT_CONFIDENCE = 0.95
 #: Smallest group (respondents) whose figures may be shown (see :mod:`cxbench.privacy`).
 DEFAULT_MIN_N = 5
+#: The respondent id column of cxbench's own layout, and of validated data.
+ID_COLUMN = "respondent_id"
 #: Scoring methods (see :mod:`cxbench.scoring`).
 METHODS: tuple[str, ...] = ("sum_max", "pomp")
 #: Corrections for testing several dimensions (or statements) at once: Holm's

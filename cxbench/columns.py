@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from . import limits
+from ._checks import ID_COLUMN
 from .errors import UnusableFileError
 from .files import write_atomic
 from .instrument import Instrument, answer_key, normalise_label
@@ -60,8 +61,6 @@ __all__ = [
     "write_column_mapping",
 ]
 
-#: The respondent id column of cxbench's own layout, and of validated data.
-ID_COLUMN = "respondent_id"
 
 #: Largest mapping file read (a mapping of a few hundred items is a few KB).
 _MAX_MAPPING_BYTES = 1_000_000

@@ -133,7 +133,7 @@ def suppress_small_groups(
     ----------
     table : DataFrame
         Per-group figures with an ``n`` column, e.g. from
-        :func:`cxbench.comparison.group_statistics`.
+        :func:`cxbench.stats.group_statistics`.
     min_n : int
         Smallest group that may be shown; 1 shows every group.
     group, keys

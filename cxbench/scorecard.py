@@ -23,11 +23,10 @@ import pandas as pd
 from scipy import stats
 
 from ._checks import DEFAULT_MIN_N, check_method, check_min_n
-from .comparison import item_respondent_scores
 from .errors import ParameterError
 from .instrument import Instrument
 from .privacy import MISSING_GROUP, group_keys
-from .scoring import Method, dimension_scores, respondent_scores
+from .scoring import Method, dimension_scores, item_respondent_scores, respondent_scores
 
 __all__ = ["Scorecard", "participant_scorecard"]
 

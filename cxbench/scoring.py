@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ._checks import DEFAULT_MIN_N, METHODS, check_method, check_min_n, natural_key
+from ._checks import DEFAULT_MIN_N, ID_COLUMN, METHODS, check_method, check_min_n, natural_key
 from .errors import ParameterError
 from .instrument import Dimension, Instrument
 from .privacy import MISSING_GROUP, group_keys, shown_groups, suppress_small_groups
@@ -33,8 +33,11 @@ __all__ = [
     "METHODS",
     "MISSING_GROUP",
     "dimension_scores",
+    "group_respondent_scores",
     "group_table",
+    "grouped_scores",
     "item_distribution",
+    "item_respondent_scores",
     "item_scores",
     "point_totals",
     "points_to_scores",
@@ -43,11 +46,10 @@ __all__ = [
     "respondent_scores",
     "reverse_items",
     "score_matrix",
+    "sort_tidy",
 ]
 
 Method = Literal["sum_max", "pomp"]
-_check_method = check_method
-_natural_key = natural_key
 
 
 def _answers(data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]) -> np.ndarray:
@@ -191,7 +193,7 @@ def respondent_scores(
     1            r1    manage         4   80.0
     2            r1    master         3   80.0
     """
-    _check_method(method)
+    check_method(method)
     carry = [by] if isinstance(by, str) else list(by or [])
     for column in [id_column, *carry]:
         if column not in data.columns:
@@ -299,7 +301,7 @@ def points_to_scores(
     >>> points_to_scores(np.array([[16, 12, 4]]), np.array([[4, 3, 1]]), load_instrument())
     array([[80., 80., nan]])
     """
-    _check_method(method)
+    check_method(method)
     score = np.empty(points.shape, dtype=np.float64)
     for j, dim in enumerate(instrument.dimensions):
         score[:, j] = _points_to_percent(points[:, j], answered[:, j], instrument, method)
@@ -358,7 +360,7 @@ def dimension_scores(
     >>> len(dimension_scores(pd.DataFrame(rows), inst))  # 2 respondents: under min_n=5
     0
     """
-    _check_method(method)
+    check_method(method)
     min_n = check_min_n(min_n)
     groups = group_keys(data, by)
     if id_column not in data.columns:
@@ -455,7 +457,7 @@ def group_table(
     1   all    manage  2   70.0
     2   all    master  1   60.0
     """
-    _check_method(method)
+    check_method(method)
     lo, hi = instrument.scale.min, instrument.scale.max
     n = counts.sum(axis=2)
     items = np.arange(counts.shape[2], dtype=np.float64)
@@ -474,7 +476,7 @@ def group_table(
             "score": np.where(n > 0, score, np.nan).ravel(),
         }
     )
-    return _sort(out, instrument, ["group", "dimension"])
+    return sort_tidy(out, instrument, ["group", "dimension"])
 
 
 def item_scores(
@@ -514,7 +516,7 @@ def item_scores(
     0   all   measure  measure_1  3   73.3...
     1   all   measure  measure_2  3   73.3...
     """
-    _check_method(method)
+    check_method(method)
     min_n = check_min_n(min_n)
     groups = group_keys(data, by)
     values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
@@ -536,7 +538,7 @@ def item_scores(
             "score": score.ravel(),
         }
     )
-    out = _sort(out, instrument, ["group", "dimension", "item"])
+    out = sort_tidy(out, instrument, ["group", "dimension", "item"])
     return shown_groups(out, min_n, keys=["dimension", "item"])
 
 
@@ -619,9 +621,155 @@ def item_distribution(
     )
     shown, suppressed = suppress_small_groups(sizes, min_n, keys=["dimension", "item"])
     out = out.merge(shown[["group", "item"]], on=["group", "item"])
-    out = _sort(out, instrument, ["group", "dimension", "item", "point"])
+    out = sort_tidy(out, instrument, ["group", "dimension", "item", "point"])
     out.attrs = {"min_n": min_n, "suppressed": suppressed.to_dict("records")}
     return out
+
+
+def item_respondent_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    method: Method = "sum_max",
+    id_column: str = ID_COLUMN,
+    by: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Each respondent's score on each statement, as a tidy frame.
+
+    A statement score is the answer as a percentage: points / scale max × 100
+    (``sum_max``) or (points − min) / (max − min) × 100 (``pomp``); reverse-keyed
+    statements are flipped first. Missing answers are left out.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``id_column``, the ``by`` columns, ``dimension``, ``item``, ``score``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> row = dict.fromkeys(inst.item_ids, 4) | {"respondent_id": "r1", "measure_2": None}
+    >>> item_respondent_scores(pd.DataFrame([row]), inst).head(3)
+      respondent_id dimension       item  score
+    0            r1   measure  measure_1   80.0
+    1            r1   measure  measure_3   80.0
+    2            r1   measure  measure_4   80.0
+    """
+    check_method(method)
+    carry = [by] if isinstance(by, str) else list(by or [])
+    for column in [id_column, *carry, *instrument.item_ids]:
+        if column not in data.columns:
+            raise ParameterError("column", column, "not in the data")
+    answers = reverse_items(data, instrument)[instrument.item_ids].astype(float)
+    lo, hi = instrument.scale.min, instrument.scale.max
+    scores = answers / hi * 100 if method == "sum_max" else (answers - lo) / (hi - lo) * 100
+    wide = pd.concat([data[[id_column, *carry]], scores], axis=1)
+    long = wide.melt(id_vars=[id_column, *carry], var_name="item", value_name="score")
+    long = long.dropna(subset=["score"])
+    long.insert(
+        len(carry) + 1,
+        "dimension",
+        long["item"].map({item.id: item.dimension for item in instrument.items}),
+    )
+    # respondent-major, statements in instrument order
+    order = {item: i for i, item in enumerate(instrument.item_ids)}
+    long["_resp"] = long.index % len(data) if len(data) else 0
+    long["_item"] = long["item"].map(order)
+    long = long.sort_values(["_resp", "_item"], kind="stable")
+    return long.drop(columns=["_resp", "_item"]).reset_index(drop=True)
+
+
+def group_respondent_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str,
+    *,
+    level: str = "dimension",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = ID_COLUMN,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Respondents' dimension (or statement) scores with a ``group`` column, the
+    analysis's keys beside them.
+
+    Returns
+    -------
+    scores : DataFrame
+        Tidy scores of :func:`respondent_scores` (``level="dimension"``) or
+        :func:`item_respondent_scores` (``"item"``) with ``group`` from
+        :func:`cxbench.privacy.group_keys` (``"(missing)"`` without a value); unscored
+        rows left out.
+    keys : list of str
+        ``["dimension"]`` or ``["dimension", "item"]``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [dict.fromkeys(inst.item_ids, 4) | {"respondent_id": "a", "sector": " x"}]
+    >>> scores, keys = group_respondent_scores(pd.DataFrame(rows), inst, "sector")
+    >>> scores.group.unique().tolist(), keys
+    (['x'], ['dimension'])
+    """
+    if by not in data.columns:
+        raise ParameterError(
+            "by", by, f"no such column (columns: {', '.join(map(str, data.columns))})"
+        )
+    if level == "dimension":
+        scores = respondent_scores(
+            data,
+            instrument,
+            method=method,
+            min_answered=min_answered,
+            id_column=id_column,
+            by=by,
+        ).drop(columns="answered")
+        keys = ["dimension"]
+    elif level == "item":
+        scores = item_respondent_scores(data, instrument, method=method, id_column=id_column, by=by)
+        keys = ["dimension", "item"]
+    else:
+        raise ParameterError("level", level, "must be 'dimension' or 'item'")
+    scores["group"] = group_keys(scores, by)
+    return scores.dropna(subset=["score"]).reset_index(drop=True), keys
+
+
+def grouped_scores(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str | None,
+    level: str,
+    method: Method,
+    min_answered: int | None,
+    id_column: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`group_respondent_scores` of the respondents with a group value (those
+    without are in no group's figure, :mod:`cxbench.privacy`); without ``by``, one
+    group ``"all"``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [dict.fromkeys(inst.item_ids, 4) | {"respondent_id": r, "sector": s}
+    ...         for r, s in (("a", "x"), ("b", ""))]
+    >>> scores, _ = grouped_scores(pd.DataFrame(rows), inst, "sector", "dimension",
+    ...                            "sum_max", None, "respondent_id")
+    >>> scores.respondent_id.unique().tolist()
+    ['a']
+    """
+    frame = data if by is not None else data.assign(_all="all")
+    scores, keys = group_respondent_scores(
+        frame,
+        instrument,
+        by or "_all",
+        level=level,
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+    )
+    return scores[scores["group"] != MISSING_GROUP].reset_index(drop=True), keys
 
 
 def published_comparison(
@@ -683,7 +831,7 @@ def published_comparison(
     return out
 
 
-def _sort(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:
+def sort_tidy(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.DataFrame:
     """Groups in natural order, dimensions and items in instrument order."""
     rank = {
         "dimension": {d: i for i, d in enumerate(instrument.dimension_ids)},
@@ -693,6 +841,6 @@ def _sort(frame: pd.DataFrame, instrument: Instrument, keys: list[str]) -> pd.Da
     def key(column: pd.Series) -> pd.Series:
         if column.name in rank:
             return column.map(rank[column.name])
-        return column.map(_natural_key)
+        return column.map(natural_key)
 
     return frame.sort_values(keys, key=key, kind="stable").reset_index(drop=True)

@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ._checks import DEFAULT_MIN_N, check_min_n
+from ._checks import DEFAULT_MIN_N, check_method, check_min_n
 from .errors import ParameterError, UnusableFileError
 from .files import temporary_file
 from .instrument import Instrument
@@ -32,7 +32,6 @@ from .privacy import group_key, shown_groups
 from .scoring import (
     MISSING_GROUP,
     Method,
-    _check_method,
     group_table,
     point_totals,
     points_to_scores,
@@ -241,7 +240,7 @@ def score_parquet(
     >>> result.read, result.accepted, result.rejected, result.rejects.name
     (3, 2, 1, 'answers.parquet.rejects.parquet')
     """
-    _check_method(method)
+    check_method(method)
     min_n = check_min_n(min_n)
     for dim in instrument.dimensions:
         resolve_min_answered(dim, min_answered)

@@ -439,7 +439,7 @@ def difference_table(
     """A table of differences: a group against the rest, or an edition against the last.
 
     Takes the frame of :func:`cxbench.comparison.group_vs_rest` (``n``, ``mean``,
-    ``n_rest``, ``mean_rest``) or of :func:`cxbench.comparison.edition_difference`
+    ``n_rest``, ``mean_rest``) or of :func:`cxbench.trends.edition_difference`
     (``n_current``, ``mean_current``, ``n_previous``, ``mean_previous``).
     ``by`` names the group column; ``confidence`` and ``correction`` are those the
     frame was made with; ``labels`` are the message keys of the two sides' headers

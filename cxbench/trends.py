@@ -26,19 +26,19 @@ from ._checks import (
     check_method,
     check_min_n,
 )
-from .comparison import (
-    DEFAULT_RESAMPLES,
-    DEFAULT_SEED,
-    _scores_by,
-    edition_difference,
-    group_statistics,
-)
 from .errors import ParameterError
 from .instrument import Instrument
 from .privacy import suppress_small_groups
-from .scoring import Method, _sort
+from .scoring import Method, grouped_scores, sort_tidy
+from .stats import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    adjust_p,
+    group_statistics,
+    welch_difference,
+)
 
-__all__ = ["edition_trend", "paired_change"]
+__all__ = ["edition_difference", "edition_trend", "paired_change"]
 
 
 def edition_trend(
@@ -108,7 +108,7 @@ def edition_trend(
     years = sorted(editions)
     stats_frames = []
     for year in years:
-        tidy, keys = _scores_by(
+        tidy, keys = grouped_scores(
             editions[year], instrument, by, level, method, min_answered, id_column
         )
         table = group_statistics(
@@ -158,7 +158,7 @@ def edition_trend(
             "p_adj",
         ]
     ]
-    out = _sort(out, instrument, ["edition", "group", *keys])
+    out = sort_tidy(out, instrument, ["edition", "group", *keys])
     return out.reset_index(drop=True)
 
 
@@ -206,7 +206,7 @@ def paired_change(
     for frame in (previous, current):
         if id_column not in frame.columns:
             raise ParameterError("id_column", id_column, "not in the data")
-        scores, _ = _scores_by(
+        scores, _ = grouped_scores(
             frame, instrument, None, "dimension", method, min_answered, id_column
         )
         tidy.append(scores[[id_column, "dimension", "score"]])
@@ -260,3 +260,114 @@ def paired_change(
     p = out["p"].to_numpy(dtype=float)
     out.insert(10, "p_adj", p if correction == "none" else pg.multicomp(p, method=correction)[1])
     return out
+
+
+def edition_difference(
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    by: str | None = None,
+    level: str = "dimension",
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
+    correction: str = "holm",
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = "respondent_id",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The change of each dimension (or statement) score from one edition to the next.
+
+    Welch's t-test between the two editions' respondents, overall or per group, with
+    the interval of the difference and p-values corrected over every row together.
+    The test treats the editions as independent samples; organisations that answer
+    both are positively correlated, so the test is conservative for them.
+
+    Parameters
+    ----------
+    current, previous : DataFrame
+        Validated wide answers of the two editions.
+    by : str, optional
+        Grouping column; without it the whole benchmark (group ``"all"``).
+    level : {"dimension", "item"}
+        Compare dimension scores, or each statement's scores (an ``item`` column).
+    min_n : int
+        A group with fewer scored respondents in either edition is suppressed, with
+        complementary suppression in each edition (:func:`cxbench.privacy.suppress_small_groups`).
+
+    Returns
+    -------
+    shown : DataFrame
+        ``dimension`` [, ``item``], ``group``, ``n_previous``, ``mean_previous``, ``n_current``,
+        ``mean_current``, ``diff`` (current − previous), ``ci_low``, ``ci_high``,
+        ``t``, ``df``, ``p``, ``p_adj``.
+    suppressed : DataFrame
+        ``dimension`` [, ``item``], ``groups``, ``n`` (respondents of both editions).
+
+    Examples
+    --------
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> now, before = generate_benchmark(2023, n=150), generate_benchmark(2022, n=150)
+    >>> shown, suppressed = edition_difference(now, before, inst)
+    >>> shown[["dimension", "group"]].values.tolist()
+    [['measure', 'all'], ['manage', 'all'], ['master', 'all']]
+    """
+    min_n = check_min_n(min_n)
+    confidence = check_confidence(confidence)
+    correction = check_correction(correction)
+    (before, keys), (after, _) = (
+        grouped_scores(frame, instrument, by, level, method, min_answered, id_column)
+        for frame in (previous, current)
+    )
+    ident = [*keys, "group"]
+    # what may be shown: groups shown in each edition on its own, complementary
+    # suppression included (the editions' overall figures are public too)
+    visible = []
+    for scores in (before, after):
+        counts = scores.groupby(ident, sort=False).size().rename("n").reset_index()
+        shown_counts, _ = suppress_small_groups(counts, min_n, keys=keys)
+        visible.append(set(map(tuple, shown_counts[ident].to_numpy().tolist())))
+    allowed = visible[0] & visible[1]
+    values_after = {k: g["score"].to_numpy(float) for k, g in after.groupby(ident, sort=False)}
+    values_before = {k: g["score"].to_numpy(float) for k, g in before.groupby(ident, sort=False)}
+    records, hidden = [], []
+    for key in set(values_after) | set(values_before):
+        a = values_after.get(key, np.empty(0))
+        b = values_before.get(key, np.empty(0))
+        if key not in allowed:
+            hidden.append((*key[:-1], len(a) + len(b)))
+            continue
+        records.append(
+            (*key, len(b), b.mean(), len(a), a.mean(), *welch_difference(a, b, confidence))
+        )
+    shown = pd.DataFrame.from_records(
+        records,
+        columns=[
+            *ident,
+            "n_previous",
+            "mean_previous",
+            "n_current",
+            "mean_current",
+            "diff",
+            "ci_low",
+            "ci_high",
+            "t",
+            "df",
+            "p",
+        ],
+    )
+    shown = sort_tidy(shown, instrument, ident)
+    analyses = sort_tidy(pd.concat([before[keys], after[keys]]).drop_duplicates(), instrument, keys)
+    hidden_frame = pd.DataFrame.from_records(hidden, columns=[*keys, "n"])
+    suppressed = (
+        analyses.merge(
+            hidden_frame.groupby(keys).agg(groups=("n", "size"), n=("n", "sum")).reset_index(),
+            on=keys,
+            how="left",
+        )
+        .fillna({"groups": 0, "n": 0})
+        .astype({"groups": int, "n": int})
+    )
+    return adjust_p(shown, correction), suppressed

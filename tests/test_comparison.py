@@ -20,20 +20,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from cxbench.comparison import (
-    _correct_families,
-    bootstrap_ci,
-    compare_groups,
-    edition_difference,
-    games_howell,
-    group_statistics,
-    group_vs_rest,
-    omnibus_tests,
-    suppress_small_groups,
-)
+from cxbench.comparison import compare_groups, group_vs_rest
 from cxbench.errors import ParameterError
 from cxbench.instrument import load_instrument
+from cxbench.privacy import suppress_small_groups
+from cxbench.stats import (
+    _correct_families,
+    bootstrap_ci,
+    games_howell,
+    group_statistics,
+    omnibus_tests,
+)
 from cxbench.synthetic import generate_benchmark
+from cxbench.trends import edition_difference
 
 INST = load_instrument()
 DIMS = INST.dimension_ids

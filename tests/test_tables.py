@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxbench.comparison import compare_groups, edition_difference, group_vs_rest
+from cxbench.comparison import compare_groups, group_vs_rest
 from cxbench.errors import ParameterError
 from cxbench.i18n import format_number
 from cxbench.instrument import load_instrument
@@ -25,6 +25,7 @@ from cxbench.tables import (
     overall_table,
     posthoc_table,
 )
+from cxbench.trends import edition_difference
 
 INST = load_instrument()
 SCRIPT = "<script>alert(1)</script>"
