@@ -37,7 +37,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from ._checks import DEFAULT_MIN_N
+from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, translate
 from .instrument import Instrument
@@ -179,7 +179,7 @@ def plot_dimension_scores(
     *,
     language: str = "en",
     published: bool = True,
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> Figure:
     """Bars of the dimension scores with their CIs, published figures as markers.
 
@@ -726,7 +726,7 @@ def plot_trend(
     *,
     language: str = "en",
     group: str = "all",
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
 ) -> Figure:
     """Each dimension's score per edition, with its confidence interval.
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from ._checks import DEFAULT_CONFIDENCE
 from .columns import (
     ID_COLUMN,
     ColumnMap,
@@ -220,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_min_answered(compare)
     compare.add_argument("--level", choices=("dimension", "item"), default="dimension")
     compare.add_argument("--method", choices=METHODS, default="sum_max")
-    compare.add_argument("--confidence", type=float, default=0.95)
+    compare.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
     compare.add_argument(
         "--correction",
         choices=CORRECTIONS,
@@ -246,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--ces", metavar="COLUMN", help="1-7 customer effort")
     metrics.add_argument("--by", metavar="COLUMN", help="group by this column")
     _add_min_n(metrics)
-    metrics.add_argument("--confidence", type=float, default=0.95)
+    metrics.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
     metrics.add_argument("--format", choices=("table", "json"), default="table")
 
     trend = commands.add_parser(
@@ -274,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         "alpha if the item is deleted.",
     )
     _add_input(reliability)
-    reliability.add_argument("--confidence", type=float, default=0.95)
+    reliability.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
     reliability.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     report = commands.add_parser(

@@ -29,6 +29,7 @@ from ._checks import (
     CORRECTIONS,
     DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
+    ID_COLUMN,
     as_float,
     check_comparison,
     check_confidence,
@@ -258,7 +259,7 @@ def compare_groups(
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> GroupComparison:
@@ -434,7 +435,7 @@ def group_vs_rest(
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
 ) -> pd.DataFrame:
     """One group against the rest of the benchmark, per dimension (Welch's t-test).
 

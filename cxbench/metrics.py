@@ -27,6 +27,7 @@ from scipy import stats
 from ._checks import (
     DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
+    ID_COLUMN,
     check_choice,
     check_column,
     check_confidence,
@@ -238,7 +239,7 @@ def metric_correlations(
     *,
     method: Literal["spearman", "pearson"] = "spearman",
     scale: tuple[int, int] = (0, 10),
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
 ) -> pd.DataFrame:
     """How a metric (NPS answer by default) relates to each maturity dimension.
 

@@ -46,6 +46,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ._checks import DEFAULT_MIN_N, ID_COLUMN
 from .errors import CxbenchError, ParameterError, UnusableFileError
 from .files import write_atomic
 from .i18n import LANGUAGES, check_language, translate
@@ -219,7 +220,7 @@ def plan_reports(
     instrument: str = "digital-cx-2023",
     commentary: str | Path | None = None,
     sector_column: str = "sector",
-    min_n: int = 5,
+    min_n: int = DEFAULT_MIN_N,
     notebooks: str | Path = NOTEBOOKS,
 ) -> list[ReportJob]:
     """The jobs of an edition's report set, every parameter checked first.
@@ -356,9 +357,9 @@ def plan_scorecards(
     out: str | Path = "reports",
     instrument: str = "digital-cx-2023",
     sector_column: str = "sector",
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     language_column: str = "language",
-    min_n: int = 5,
+    min_n: int = DEFAULT_MIN_N,
     notebooks: str | Path = NOTEBOOKS,
 ) -> list[ReportJob]:
     """One scorecard job per participant, in the participant's language when the data

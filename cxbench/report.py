@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._checks import DEFAULT_MIN_N
+from ._checks import DEFAULT_MIN_N, ID_COLUMN
 from .errors import ParameterError
 from .files import write_atomic, write_csv
 from .instrument import Instrument
@@ -170,7 +170,7 @@ def write_edition_tables(
     instrument: Instrument,
     *,
     by: str = "sector",
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     min_answered: int | None = None,
     min_n: int = DEFAULT_MIN_N,
 ) -> EditionTables:

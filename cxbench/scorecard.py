@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import DEFAULT_MIN_N, check_method, check_min_n
+from ._checks import DEFAULT_MIN_N, ID_COLUMN, check_method, check_min_n
 from .errors import ParameterError
 from .instrument import Instrument
 from .privacy import MISSING_GROUP, group_keys
@@ -79,7 +79,7 @@ def participant_scorecard(
     *,
     by: str = "sector",
     min_n: int = DEFAULT_MIN_N,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     method: Method = "sum_max",
     min_answered: int | None = None,
     priorities: int = 3,

@@ -152,7 +152,7 @@ def respondent_scores(
     *,
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     by: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Each respondent's score on each dimension, as a tidy frame.
@@ -316,7 +316,7 @@ def dimension_scores(
     by: str | None = None,
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Group dimension scores: the mean of the respondents' dimension scores.
@@ -777,7 +777,7 @@ def published_comparison(
     instrument: Instrument,
     *,
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     min_n: int = DEFAULT_MIN_N,
 ) -> pd.DataFrame:
     """Set the scores beside the figures a published report gives (sum/max method).

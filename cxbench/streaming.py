@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from ._checks import DEFAULT_MIN_N, check_method, check_min_n
+from ._checks import DEFAULT_MIN_N, ID_COLUMN, check_method, check_min_n
 from .errors import ParameterError, UnusableFileError
 from .files import temporary_file
 from .instrument import Instrument
@@ -186,7 +186,7 @@ def score_parquet(
     by: str | None = None,
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     batch_size: int = 1_000_000,
     out: str | Path | None = None,
     rejects: str | Path | None = None,

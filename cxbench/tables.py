@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._checks import DEFAULT_CONFIDENCE
 from .comparison import GroupComparison
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, translate
@@ -432,7 +433,7 @@ def difference_table(
     *,
     language: str = "en",
     by: str = "sector",
-    confidence: float = 0.95,
+    confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     labels: Sequence[str] = ("col_this_group", "col_rest"),
 ) -> ReportTable:

@@ -20,6 +20,7 @@ from scipy import stats
 from ._checks import (
     DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
+    ID_COLUMN,
     check_comparison,
     check_confidence,
     check_correction,
@@ -52,7 +53,7 @@ def edition_trend(
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     n_resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
@@ -167,7 +168,7 @@ def paired_change(
     previous: pd.DataFrame,
     instrument: Instrument,
     *,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
     confidence: float = DEFAULT_CONFIDENCE,
     correction: str = "holm",
     method: Method = "sum_max",
@@ -274,7 +275,7 @@ def edition_difference(
     correction: str = "holm",
     method: Method = "sum_max",
     min_answered: int | None = None,
-    id_column: str = "respondent_id",
+    id_column: str = ID_COLUMN,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The change of each dimension (or statement) score from one edition to the next.
 
