@@ -140,7 +140,7 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def report_jobs(data: Path, edition: int, sectors: Sequence[str] | None, out: Path) -> list:
-    from cxbench.pipeline import plan_reports
+    from cxbench.publish import plan_reports
 
     return plan_reports(data=data, edition=edition, sectors=sectors, out=out)
 

@@ -3,13 +3,14 @@
 The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
 :mod:`~cxbench.loading` (with :mod:`~cxbench.layouts`: survey platforms' export
 layouts) / :mod:`~cxbench.columns` (which column holds which item) /
-:mod:`~cxbench.validation` → :mod:`~cxbench.scoring` →
-:mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` / :mod:`~cxbench.trends` /
+:mod:`~cxbench.validation` → :mod:`~cxbench.scoring` → :mod:`~cxbench.stats` (the
+tests and intervals) → :mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` /
+:mod:`~cxbench.trends` /
 :mod:`~cxbench.metrics` / :mod:`~cxbench.scorecard` (every figure of a group through
 :mod:`~cxbench.privacy`, the one anonymity rule) → :mod:`~cxbench.charts` /
 :mod:`~cxbench.tables` / :mod:`~cxbench.narrative` (words from :mod:`~cxbench.i18n`,
 expert commentary from :mod:`~cxbench.commentary`) → :mod:`~cxbench.report` (tables)
-and :mod:`~cxbench.pipeline` (the notebook report set). :mod:`~cxbench.synthetic` makes
+and :mod:`~cxbench.publish` (the notebook report set). :mod:`~cxbench.synthetic` makes
 the bundled (synthetic) data set, :mod:`~cxbench.streaming` scores Parquet files too
 large for memory, :mod:`~cxbench.files` writes every file (atomically, formula-safe
 CSV), and :mod:`~cxbench.cli` is the command line.

@@ -44,13 +44,13 @@ from .instrument import (
 from .layouts import LAYOUTS
 from .loading import dataset_note, read_table
 from .metrics import ces, csat, nps
-from .pipeline import (
+from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
+from .publish import (
     plan_reports,
     plan_scorecards,
     results_summary,
     run_report_set,
 )
-from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import (
     find_edition_files,

@@ -1,6 +1,6 @@
 """Reports made in a reused kernel are the reports a fresh kernel makes.
 
-:func:`cxbench.pipeline.run_report` with ``reuse_kernel=True`` runs notebook after
+:func:`cxbench.publish.run_report` with ``reuse_kernel=True`` runs notebook after
 notebook in one kernel per process. These tests run small notebooks that leave every
 kind of state behind (a variable, a warning filter, a matplotlib setting, the working
 directory, the execution counter) and check that the next notebook sees none of it,
@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cxbench import pipeline
-from cxbench.pipeline import ReportJob, run_report
+from cxbench import publish
+from cxbench.publish import ReportJob, run_report
 
 pytestmark = pytest.mark.slow
 
@@ -82,9 +82,9 @@ def _outputs(path: Path) -> list[tuple[int, list[str]]]:
 @pytest.fixture(autouse=True)
 def _own_kernel():
     """Each test starts without a kernel and leaves none behind."""
-    pipeline._shutdown_worker_kernel()
+    publish.kernel.shutdown_worker_kernel()
     yield
-    pipeline._shutdown_worker_kernel()
+    publish.kernel.shutdown_worker_kernel()
 
 
 def test_a_reused_kernel_keeps_nothing_from_the_notebook_before(tmp_path):
@@ -120,7 +120,7 @@ def test_a_kernel_that_dies_is_replaced(tmp_path):
 
 
 def test_a_report_set_in_one_kernel_equals_fresh_kernels(tmp_path):
-    jobs = pipeline.plan_reports(
+    jobs = publish.plan_reports(
         data=Path(__file__).resolve().parents[1] / "data",
         edition=2023,
         languages=["tr"],

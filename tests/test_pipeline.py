@@ -22,7 +22,7 @@ import yaml
 from cxbench.cli import main
 from cxbench.commentary import THEMES
 from cxbench.errors import CommentaryError, ParameterError
-from cxbench.pipeline import (
+from cxbench.publish import (
     plan_reports,
     report_inputs,
     run_report,

@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxbench import pipeline
+from cxbench import publish
 from cxbench.cli import main
-from cxbench.pipeline import lock_report_folder, plan_reports, run_report_set, slug
+from cxbench.publish import lock_report_folder, plan_reports, run_report_set, slug
 
 ROOT = Path(__file__).resolve().parents[1]
 LONG = "-".join(["Financial services"] * 16)  # 303 characters
@@ -50,7 +50,7 @@ def _manifest(folder: Path) -> dict:
 
 
 def _temporaries(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob(".cxbench-*") if p.name != pipeline.LOCK_NAME]
+    return [p for p in folder.rglob(".cxbench-*") if p.name != publish.LOCK_NAME]
 
 
 # ------------------------------------------------------------------- names
@@ -61,7 +61,7 @@ def test_names_are_bounded_distinct_and_stable(data, tmp_path):
     jobs = plan_reports(data=data, edition=2023, languages=["en"], sectors=sectors, out=tmp_path)
     names = {j.title: j.name for j in jobs if j.kind == "sector"}
     assert len(set(names.values())) == 4
-    assert all(len(n.encode()) <= pipeline.MAX_NAME for n in names.values())
+    assert all(len(n.encode()) <= publish.MAX_NAME for n in names.values())
     assert names["Online retail"] == "sector-online-retail"  # short, unique: unchanged
     assert names["R&D"].startswith("sector-r-d-") and names["R D"].startswith("sector-r-d-")
     assert names[LONG].startswith("sector-financial-services-")
@@ -129,7 +129,7 @@ def test_a_full_disk_fails_the_reports_it_hits_and_the_others_complete(data, tmp
     full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     def notebook_write(self, buf, path):  # papermill writing notebook_job's notebook
-        if pipeline._digest(notebook_job.name) in os.path.basename(path):
+        if publish.plan.name_digest(notebook_job.name) in os.path.basename(path):
             Path(path).write_text(buf[: len(buf) // 2], encoding="utf-8")
             raise full
         return real_write(self, buf, path)
@@ -177,7 +177,7 @@ def _start(data: Path, out: Path) -> subprocess.Popen:
 
 
 def _descendants(pid: int) -> list[int]:
-    children = pipeline._child_pids(pid)
+    children = publish.kernel.child_pids(pid)
     return children + [d for c in children for d in _descendants(c)]
 
 
@@ -281,7 +281,7 @@ def test_a_second_run_into_the_same_folder_is_refused_at_once(data, tmp_path, ca
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from cxbench.pipeline import lock_report_folder\n"
+            "from cxbench.publish import lock_report_folder\n"
             "with lock_report_folder(sys.argv[1]):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(120)\n",

@@ -10,7 +10,7 @@ from scipy import stats
 from cxbench.cli import main
 from cxbench.errors import ParameterError
 from cxbench.instrument import load_instrument
-from cxbench.pipeline import plan_scorecards
+from cxbench.publish import plan_scorecards
 from cxbench.scorecard import participant_scorecard
 
 INST = load_instrument()

@@ -1,0 +1,74 @@
+"""The report set of an edition: every notebook run with its parameters, then published.
+
+In papermill's manner, one module per part:
+
+* :mod:`~cxbench.publish.plan` turns the request (edition, languages, sectors or
+  participants) into one :class:`ReportJob` per report and checks every parameter
+  *before* anything runs, with bounded, distinct file names;
+* :mod:`~cxbench.publish.kernel` keeps one kernel per worker, reset between notebooks
+  (:class:`WarmKernel`), and makes workers and kernels end with the run;
+* :mod:`~cxbench.publish.execute` runs the notebooks with papermill in parallel workers
+  (:func:`run_reports`), and the whole sequence of ``cxbench report``
+  (:func:`run_report_set`);
+* :mod:`~cxbench.publish.html` exports each as self-contained HTML without code, an
+  error page for a failed one, and the index;
+* :mod:`~cxbench.publish.manifest` describes the set for audit (parameters, sha256 of
+  every input, versions, times, status) and holds the lock on its folder.
+
+The set survives faults: every file is written under a temporary name and renamed into
+place when whole; a run holds an exclusive lock on ``<out>/<edition>`` and first
+replaces the manifest by a ``running`` one; the index and the final manifest come last;
+SIGTERM and SIGINT stop the workers and kernels and leave an ``interrupted`` manifest.
+
+Layout: ``<out>/<edition>/<language>/<name>.html`` (and ``.ipynb``, the executed
+notebook, and ``.pdf``), ``<out>/<edition>/index.html``, ``<out>/<edition>/manifest.json``.
+"""
+
+from .execute import (
+    ReportSet,
+    ReportSetInterrupted,
+    results_summary,
+    run_report,
+    run_report_set,
+    run_reports,
+)
+from .html import error_page, export_html, write_index
+from .kernel import WarmKernel
+from .manifest import LOCK_NAME, ReportFolderBusyError, lock_report_folder, write_manifest
+from .plan import (
+    MAX_NAME,
+    NOTEBOOKS,
+    ReportJob,
+    ReportResult,
+    distinct_names,
+    plan_reports,
+    plan_scorecards,
+    report_inputs,
+    slug,
+)
+
+__all__ = [
+    "LOCK_NAME",
+    "MAX_NAME",
+    "NOTEBOOKS",
+    "ReportFolderBusyError",
+    "ReportJob",
+    "ReportResult",
+    "ReportSet",
+    "ReportSetInterrupted",
+    "WarmKernel",
+    "distinct_names",
+    "error_page",
+    "export_html",
+    "lock_report_folder",
+    "plan_reports",
+    "plan_scorecards",
+    "report_inputs",
+    "results_summary",
+    "run_report",
+    "run_report_set",
+    "run_reports",
+    "slug",
+    "write_index",
+    "write_manifest",
+]

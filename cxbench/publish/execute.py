@@ -1,0 +1,480 @@
+"""Running a report set: each notebook executed with papermill into a temporary file
+(:func:`run_report`), in parallel workers that reuse one kernel each
+(:func:`run_reports`), and the whole sequence for ``cxbench report`` in order — lock,
+``running`` manifest, tables, reports, index, final manifest — with SIGTERM and SIGINT
+handled (:func:`run_report_set`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import CxbenchError, UnusableFileError
+from ..files import write_atomic
+from .html import error_page, export_html, write_index
+from .kernel import (
+    KERNEL_NAME,
+    die_with_parent,
+    kernel_log,
+    kill_worker_kernels,
+    register_warm_engine,
+    worker_kernel,
+    worker_kernel_alive,
+)
+from .manifest import lock_report_folder, write_manifest
+from .plan import ReportJob, ReportResult, name_digest, report_inputs
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+_PARTIAL: Path | None = None  # the notebook this process is writing, removed if it is stopped
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    """SIGTERM in a worker: kill its kernels (each leads its own process group) and leave."""
+    kill_worker_kernels()
+    if _PARTIAL is not None:
+        with contextlib.suppress(OSError):
+            _PARTIAL.unlink()
+    os._exit(128 + signum)
+
+
+def _init_worker(parent: int) -> None:
+    """Start of a :func:`run_reports` worker: killed when the parent ends (its kernel,
+    see ``_KERNEL_SETUP``, is killed in turn when the worker ends), stopping its kernels
+    on SIGTERM, and leaving Ctrl-C to the parent (which stops the workers itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+    die_with_parent(parent, signal.SIGKILL)
+
+
+def _partial_notebook(job: ReportJob) -> Path:
+    """The temporary name papermill writes the executed notebook to (renamed when done)."""
+    return job.executed.with_name(f".cxbench-{os.getpid()}-{name_digest(job.name)}.partial.ipynb")
+
+
+def _publish_notebook(partial: Path, final: Path) -> None:
+    """Flush ``partial`` to disk and rename it to ``final``."""
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, final)
+
+
+def _execute(
+    job: ReportJob, partial: Path, timings: dict[str, float], reuse_kernel: bool
+) -> tuple[str, str, bool]:
+    """Run the notebook into ``partial``: (error, failing cell, whether ``partial`` is a
+    whole notebook)."""
+    import papermill as pm
+
+    try:
+        options: dict[str, Any] = {}
+        if reuse_kernel:
+            tick = time.perf_counter()
+            fresh = not worker_kernel_alive()
+            kernel = worker_kernel(job)
+            timings["kernel_start" if fresh else "kernel_reset"] = time.perf_counter() - tick
+            tick = time.perf_counter()
+            kernel.prepare(job.notebook.parent)
+            timings["kernel_reset"] += time.perf_counter() - tick
+            options = {"engine_name": register_warm_engine(), "kernel": kernel}
+        else:
+            options = {"cwd": str(job.notebook.parent)}
+        tick = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(job.notebook),
+                str(partial),
+                parameters=job.parameters,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                log_output=False,
+                **options,
+            )
+        finally:
+            timings["execute"] = time.perf_counter() - tick
+    except pm.PapermillExecutionError as exc:  # papermill has written the whole notebook
+        return strip_ansi(f"{exc.ename}: {exc.evalue}"), exc.source, True
+    except OSError as exc:  # the notebook could not be written (a full disk ...)
+        return f"cannot write the executed notebook ({exc.strerror or exc})", "", False
+    except Exception as exc:  # a kernel that died, a notebook that cannot be read
+        return strip_ansi(f"{type(exc).__name__}: {exc}"), "", False
+    return "", "", True
+
+
+def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False) -> ReportResult:
+    """Execute one job's notebook and publish it.
+
+    Every file is written under a temporary name and renamed into place when it is
+    complete: the executed notebook (papermill writes it to a hidden ``.partial.ipynb``
+    beside it), the HTML page and the PDF. A report whose notebook fails, or whose files
+    cannot be written (a full disk, a name the file system refuses), is ``failed``, with
+    the reason in ``error``; its page is then an error page when one can be written, and
+    no notebook, page or PDF of an earlier run is left under its names.
+
+    Parameters
+    ----------
+    job : ReportJob
+    pdf : bool
+        Also write a PDF (WeasyPrint).
+    reuse_kernel : bool
+        Run in this process's :class:`WarmKernel` (started on first use) instead of a
+        new kernel; :func:`run_reports` does this in each worker.
+
+    Returns
+    -------
+    ReportResult
+        With ``timings``: seconds spent starting a kernel, preparing a reused one,
+        executing the notebook and exporting it; ``outputs``: the files it wrote.
+    """
+    global _PARTIAL
+    import papermill  # noqa: F401  (its import is not counted in the report's time)
+
+    started, clock = utc_now(), datetime.now(UTC)
+    timings: dict[str, float] = {"kernel_start": 0.0, "kernel_reset": 0.0, "execute": 0.0}
+    error, cell, notebook = "", "", False
+    partial = _partial_notebook(job)
+    try:
+        job.executed.parent.mkdir(parents=True, exist_ok=True)
+        with kernel_log(job.log):
+            _PARTIAL = partial
+            error, cell, whole = _execute(job, partial, timings, reuse_kernel)
+        if whole:
+            _publish_notebook(partial, job.executed)
+            notebook = True
+    except OSError as exc:
+        error = error or f"cannot write the report's files ({exc.strerror or exc})"
+    finally:
+        _PARTIAL = None
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    tick = time.perf_counter()
+    if not error:
+        try:
+            export_html(job.executed, job.html, job.language, job.title)
+            if pdf:
+                from weasyprint import HTML
+
+                write_atomic(job.pdf, HTML(filename=str(job.html)).write_pdf(), what="PDF")
+        except UnusableFileError as exc:
+            error = exc.problem
+        except Exception as exc:  # nbconvert or WeasyPrint failing on this notebook
+            error = strip_ansi(f"cannot export the report: {type(exc).__name__}: {exc}")
+    stale = [job.pdf] if error or not pdf else []
+    if error:
+        stale += [] if notebook else [job.executed]
+        try:
+            write_atomic(job.html, error_page(job, error, cell), what="error page")
+        except UnusableFileError as exc:
+            error = f"{error}; {exc.problem}"
+            stale.append(job.html)
+    for path in stale:  # files of an earlier run that this one did not remake
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    timings["export"] = time.perf_counter() - tick
+    outputs = [str(p) for p in (job.executed, job.log, job.pdf, job.html) if _is_file(p)]
+    seconds = (datetime.now(UTC) - clock).total_seconds()
+    return ReportResult(
+        job,
+        "failed" if error else "ok",
+        started,
+        utc_now(),
+        round(seconds, 2),
+        error,
+        cell,
+        outputs,
+        {key: round(value, 3) for key, value in timings.items()},
+    )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long to look up
+        return False
+
+
+class ReportSetInterrupted(CxbenchError):
+    """The report set was stopped (SIGTERM, SIGINT) before every report was made.
+
+    ``results`` holds the reports that were finished, by their place in the plan.
+    """
+
+    def __init__(self, signum: int, results: dict[int, ReportResult] | None = None) -> None:
+        self.signum = signum
+        self.results = dict(results or {})
+        self.detail = ""
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        name = signal.Signals(self.signum).name
+        return f"stopped by {name}{self.detail}"
+
+    def describe(self, detail: str) -> ReportSetInterrupted:
+        """Add ``detail`` (what was made, where) to the message."""
+        self.detail = detail
+        self.args = (self._message(),)
+        return self
+
+
+def _stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """Stop every worker of ``pool`` (SIGTERM: each kills its kernel; SIGKILL after
+    ``grace`` seconds) and shut the pool down without waiting for queued jobs."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _crashed(job: ReportJob, exc: BaseException) -> ReportResult:
+    """The result of a job whose worker failed outside :func:`run_report`."""
+    now = utc_now()
+    return ReportResult(job, "failed", now, now, 0.0, f"{type(exc).__name__}: {exc}")
+
+
+def run_reports(
+    jobs: Sequence[ReportJob],
+    *,
+    n_jobs: int | None = None,
+    pdf: bool = False,
+    progress: bool = True,
+    on_result: Callable[[ReportResult], None] | None = None,
+    reuse_kernels: bool = True,
+) -> list[ReportResult]:
+    """Run every job, ``n_jobs`` at a time (default: the number of cores), with a
+    progress bar; a failing report does not stop the others. Results in job order.
+
+    Each worker process starts one kernel and reuses it for every report it makes
+    (see :class:`WarmKernel`); ``reuse_kernels=False`` starts a new kernel per report.
+    Workers and their kernels end with this process: on Linux the kernel asks for it
+    (``PR_SET_PDEATHSIG``), so even ``kill -9`` of this process leaves none running.
+    A worker that dies (or a job that cannot be sent to one) makes that job ``failed``.
+
+    Raises
+    ------
+    ReportSetInterrupted
+        When :func:`run_report_set`'s signal handler stops the run; the workers and
+        their kernels are stopped first, and the exception carries the finished results.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from tqdm import tqdm
+
+    n_jobs = n_jobs or os.cpu_count() or 1
+    results: dict[int, ReportResult] = {}
+    pool = ProcessPoolExecutor(
+        max_workers=n_jobs, initializer=_init_worker, initargs=(os.getpid(),)
+    )
+    bar = tqdm(total=len(jobs), unit="report", disable=not progress, desc="reports")
+    try:
+        futures = {
+            pool.submit(run_report, job, pdf, reuse_kernel=reuse_kernels): i
+            for i, job in enumerate(jobs)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                result = future.result()
+            except (BrokenProcessPool, Exception) as exc:
+                result = _crashed(jobs[index], exc)
+            results[index] = result
+            bar.update()
+            if on_result:
+                on_result(result)
+    except BaseException as exc:
+        _stop_pool(pool)
+        if isinstance(exc, ReportSetInterrupted):
+            exc.results.update(results)
+        raise
+    finally:
+        bar.close()
+    pool.shutdown(wait=True)
+    return [results[i] for i in range(len(jobs))]
+
+
+@dataclass(frozen=True)
+class ReportSet:
+    """What :func:`run_report_set` made."""
+
+    results: list[ReportResult]
+    tables: Any = None
+    index: Path | None = None
+    manifest: Path | None = None
+
+
+def _interrupted(job: ReportJob, signum: int) -> ReportResult:
+    name = signal.Signals(signum).name
+    return ReportResult(job, "interrupted", "", "", 0.0, f"not made: the run was stopped by {name}")
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    # a second signal takes its default effect (children end with this process)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    raise ReportSetInterrupted(signum)
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGINT into :class:`ReportSetInterrupted` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _remove_partials(folder: Path) -> None:
+    """Temporary files left by a run that was killed (taken under the lock)."""
+    for pattern in (".cxbench-*.partial.ipynb", ".cxbench-*.tmp"):
+        for path in folder.rglob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def run_report_set(
+    jobs: Sequence[ReportJob],
+    *,
+    edition: int,
+    out: str | Path,
+    options: dict[str, Any],
+    tables: Callable[[], Any] | None = None,
+    n_jobs: int | None = None,
+    pdf: bool = False,
+    progress: bool = True,
+    reuse_kernels: bool = True,
+    on_result: Callable[[ReportResult], None] | None = None,
+) -> ReportSet:
+    """Make an edition's report set: lock, mark the old manifest stale, tables, reports,
+    then the index and the manifest.
+
+    In order: the edition's folder ``<out>/<edition>`` is locked
+    (:func:`lock_report_folder`); temporary
+    files of a killed run are removed, the old index is removed and the manifest is
+    replaced by a ``running`` one (every report ``pending``), so that a run that is
+    killed leaves no manifest calling a report ``ok`` that it did not make; ``tables``
+    (e.g. :func:`cxbench.report.write_edition_tables`) is called; the reports are made
+    (:func:`run_reports`); last, the index and the manifest describe every report with
+    its real status. SIGTERM or SIGINT stops the workers and their kernels, writes the
+    index and an ``interrupted`` manifest, and raises :class:`ReportSetInterrupted`.
+
+    Parameters
+    ----------
+    jobs : sequence of ReportJob
+        From :func:`plan_reports` or :func:`plan_scorecards`; may be empty (tables only).
+        The index and the manifest go to the first job's ``out_dir``.
+    edition : int
+    out : path
+        The reports folder; the lock covers the edition's folder ``<out>/<edition>``.
+    options : dict
+        Recorded in the manifest.
+    tables : callable, optional
+        Run under the lock before the reports; its result is ``ReportSet.tables``.
+    n_jobs, pdf, progress, reuse_kernels, on_result
+        As in :func:`run_reports`.
+
+    Raises
+    ------
+    ReportFolderBusyError
+        When another run holds the folder; nothing is written then.
+    ReportSetInterrupted
+        On SIGTERM or SIGINT, after the index and the manifest are written.
+    """
+    started = utc_now()
+    folder = Path(out).resolve() / str(edition)
+    with _stop_on_signals(), lock_report_folder(folder):
+        out_dir = jobs[0].out_dir if jobs else None
+        inputs = report_inputs(jobs) if jobs else []
+
+        def manifest(results: Sequence[ReportResult], status: str) -> Path:
+            assert out_dir is not None
+            finished = "" if status == "running" else utc_now()
+            return write_manifest(
+                results,
+                edition=edition,
+                out_dir=out_dir,
+                inputs=inputs,
+                started=started,
+                finished=finished,
+                options=options,
+                status=status,
+            )
+
+        finished: dict[int, ReportResult] = {}
+        table_result = None
+        try:
+            _remove_partials(folder)
+            if out_dir is not None:
+                with contextlib.suppress(OSError):
+                    (out_dir / "index.html").unlink(missing_ok=True)
+                manifest([ReportResult(job, "pending", "", "", 0.0) for job in jobs], "running")
+            table_result = tables() if tables else None
+            if not jobs:
+                return ReportSet([], table_result)
+            results = run_reports(
+                jobs,
+                n_jobs=n_jobs,
+                pdf=pdf,
+                progress=progress,
+                on_result=on_result,
+                reuse_kernels=reuse_kernels,
+            )
+            finished = dict(enumerate(results))
+            index = write_index(results, edition, out_dir)
+            return ReportSet(results, table_result, index, manifest(results, "finished"))
+        except ReportSetInterrupted as exc:
+            finished.update(exc.results)
+            results = [finished.get(i) or _interrupted(j, exc.signum) for i, j in enumerate(jobs)]
+            made = sum(r.status == "ok" for r in results)
+            detail = f"; {made} of {len(results)} reports made"
+            if out_dir is not None:
+                write_index(results, edition, out_dir)
+                path = manifest(results, "interrupted")
+                detail += f", the others are marked 'interrupted' in {path}"
+            raise exc.describe(detail) from None
+
+
+def results_summary(results: Sequence[ReportResult]) -> str:
+    """One line per failed report and a count.
+
+    Examples
+    --------
+    >>> job = ReportJob("sector-x", "sector", "X", "tr", Path("n.ipynb"), {}, Path("out"))
+    >>> ok = ReportResult(job, "ok", "t0", "t1", 1.0)
+    >>> failed = ReportResult(job, "failed", "t0", "t1", 1.0, error="ParameterError: x")
+    >>> print(results_summary([ok, failed]))
+    1 of 2 reports made
+      FAILED tr/sector-x: ParameterError: x
+    """
+    failed = [r for r in results if r.status != "ok"]
+    lines = [f"{len(results) - len(failed)} of {len(results)} reports made"]
+    lines += [f"  FAILED {r.job.language}/{r.job.name}: {r.error}" for r in failed]
+    return "\n".join(lines)

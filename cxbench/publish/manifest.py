@@ -1,0 +1,185 @@
+"""The manifest of a report set (:func:`write_manifest`: parameters, status and times of
+each run, the sha256 of every input, versions) and the lock that keeps two runs out of
+one folder (:func:`lock_report_folder`)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import CxbenchError, UnusableFileError
+from ..files import write_atomic
+from .plan import ReportResult
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(
+    results: Sequence[ReportResult],
+    *,
+    edition: int,
+    out_dir: Path,
+    inputs: Sequence[Path],
+    started: str,
+    finished: str,
+    options: dict[str, Any],
+    status: str = "finished",
+) -> Path:
+    """``manifest.json``: the runs (parameters, times, status) and the inputs' sha256.
+
+    ``status`` is the set's: ``running`` (written when a run starts, every report
+    ``pending``, with the pid of the run), ``finished`` or ``interrupted``. Each report
+    has its own: ``ok``, ``failed``, ``pending`` or ``interrupted``; only ``ok`` ones
+    are complete. The file is replaced atomically.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> from cxbench.publish.plan import ReportJob
+    >>> job = ReportJob("sector-x", "sector", "X", "en", Path("n.ipynb"), {}, out)
+    >>> path = write_manifest([ReportResult(job, "pending", "", "", 0.0)], edition=2023,
+    ...                       out_dir=out, inputs=[], started="t0", finished="",
+    ...                       options={}, status="running")
+    >>> manifest = json.loads(path.read_text())
+    >>> manifest["status"], manifest["pid"] == os.getpid(), manifest["reports"][0]["status"]
+    ('running', True, 'pending')
+    """
+    from .. import __version__
+
+    out_dir = Path(out_dir)
+    files = sorted({Path(p).resolve() for p in inputs})
+    manifest: dict[str, Any] = {
+        "cxbench_version": __version__,
+        "edition": edition,
+        "status": status,
+        **({"pid": os.getpid()} if status == "running" else {}),
+        "started": started,
+        "finished": finished,
+        "options": options,
+        "inputs": {str(p): sha256_of(p) for p in files if p.is_file()},
+        "reports": [
+            {
+                "name": r.job.name,
+                "kind": r.job.kind,
+                "language": r.job.language,
+                "notebook": str(r.job.notebook),
+                "parameters": r.job.parameters,
+                "status": r.status,
+                "started": r.started,
+                "finished": r.finished,
+                "seconds": r.seconds,
+                "timings": r.timings,
+                "outputs": [Path(o).relative_to(out_dir).as_posix() for o in r.outputs],
+                "error": r.error,
+            }
+            for r in results
+        ],
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    return write_atomic(out_dir / "manifest.json", text, what="manifest")
+
+
+#: The lock file of a run, in the edition's folder.
+LOCK_NAME = ".cxbench-report.lock"
+
+
+_HELD_LOCKS: dict[str, int] = {}  # folder -> how many times this process holds it
+
+
+class ReportFolderBusyError(CxbenchError):
+    """Another ``cxbench report`` run is writing to the same folder.
+
+    Examples
+    --------
+    >>> print(ReportFolderBusyError(Path("reports/2023"), 4242))
+    another cxbench report is writing to reports/2023 (pid 4242); wait for it or choose
+    another --out
+    """
+
+    def __init__(self, folder: Path, pid: int | None) -> None:
+        self.path = str(folder)
+        self.pid = pid
+        who = f" (pid {pid})" if pid else ""
+        super().__init__(
+            f"another cxbench report is writing to {folder}{who}; "
+            "wait for it or choose another --out"
+        )
+
+
+@contextlib.contextmanager
+def lock_report_folder(folder: str | Path) -> Iterator[Path]:
+    """Hold the exclusive lock of an edition's folder (``<folder>/.cxbench-report.lock``)
+    while the block runs.
+
+    The lock is ``flock``-ed, so it goes when the process ends however it ends (also on
+    ``kill -9``), and workers forked meanwhile hold it with their parent. The same
+    process may take it again (nested); another process is refused at once.
+
+    Raises
+    ------
+    ReportFolderBusyError
+        When another process holds the lock; its pid is in the message.
+    UnusableFileError
+        When the folder or the lock file cannot be made.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with lock_report_folder(folder) as lock:
+    ...     lock.name, lock.read_text().strip() == str(os.getpid())
+    ('.cxbench-report.lock', True)
+    """
+    folder = Path(folder).resolve()
+    key = str(folder)
+    if key in _HELD_LOCKS:
+        _HELD_LOCKS[key] += 1
+        try:
+            yield folder / LOCK_NAME
+        finally:
+            _HELD_LOCKS[key] -= 1
+        return
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        fcntl = None  # type: ignore[assignment]
+    path = folder / LOCK_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise UnusableFileError(
+            str(path), f"cannot make the lock ({exc.strerror or exc})"
+        ) from None
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(handle, 32).decode("ascii", "replace").strip()
+                raise ReportFolderBusyError(
+                    folder, int(holder) if holder.isdigit() else None
+                ) from None
+        os.ftruncate(handle, 0)
+        os.write(handle, f"{os.getpid()}\n".encode("ascii"))
+        _HELD_LOCKS[key] = 1
+        try:
+            yield path
+        finally:
+            del _HELD_LOCKS[key]
+            with contextlib.suppress(OSError):
+                os.ftruncate(handle, 0)
+    finally:
+        os.close(handle)  # releases the lock (the file stays: removing it would race)

@@ -1,0 +1,389 @@
+"""Planning a report set: one :class:`ReportJob` per report, every parameter checked
+before anything runs (:func:`plan_reports`, :func:`plan_scorecards`), with bounded,
+distinct file names (:func:`slug`, :func:`distinct_names`) and the list of inputs the
+manifest fingerprints (:func:`report_inputs`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._checks import DEFAULT_MIN_N, ID_COLUMN
+from ..errors import ParameterError
+from ..i18n import LANGUAGES, check_language, translate
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to make: a notebook, its parameters and where it goes."""
+
+    name: str
+    kind: str  # "benchmark" or "sector"
+    title: str
+    language: str
+    notebook: Path
+    parameters: dict[str, Any]
+    out_dir: Path
+
+    @property
+    def html(self) -> Path:
+        return self.out_dir / self.language / f"{self.name}.html"
+
+    @property
+    def executed(self) -> Path:
+        return self.out_dir / self.language / f"{self.name}.ipynb"
+
+    @property
+    def pdf(self) -> Path:
+        return self.out_dir / self.language / f"{self.name}.pdf"
+
+    @property
+    def log(self) -> Path:
+        return self.out_dir / self.language / f"{self.name}.log"
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What became of a job."""
+
+    job: ReportJob
+    status: str  # "ok" or "failed"
+    started: str
+    finished: str
+    seconds: float
+    error: str = ""
+    failing_cell: str = ""
+    outputs: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+#: The longest file name (without extension) a report gets, in bytes (ASCII).
+MAX_NAME = 80
+
+
+def name_digest(text: str) -> str:
+    """A short stable hash of ``text`` (the same in every run and on every machine)."""
+    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()[:8]
+
+
+def _bounded(name: str, key: str, max_length: int = MAX_NAME) -> str:
+    """``name`` cut to ``max_length`` with ``-<hash of key>`` at the end when it is longer."""
+    if len(name) <= max_length:
+        return name
+    return f"{name[: max_length - 9].rstrip('-')}-{name_digest(key)}"
+
+
+def slug(text: str, *, max_length: int = MAX_NAME) -> str:
+    """A file-name-safe form of a group name: lower-case ASCII letters, digits and ``-``,
+    at most ``max_length`` characters.
+
+    A longer name is cut and ends in ``-`` and 8 hex digits of a hash of the whole
+    ``text``, so that two long names that begin alike still get different slugs.
+    Distinct texts can still share a slug ("R&D" and "R D"): :func:`distinct_names`
+    tells them apart.
+
+    Examples
+    --------
+    >>> slug("Travel & hospitality"), slug("Şirket İçi"), slug("<script>")
+    ('travel-hospitality', 'sirket-ici', 'script')
+    >>> long = slug("Finance " * 40)
+    >>> len(long), long.startswith("finance-finance-"), long == slug("Finance " * 40)
+    (80, True, True)
+    >>> slug("F" * 300) != slug("F" * 299)
+    True
+    """
+    folded = unicodedata.normalize("NFKD", str(text).replace("ı", "i").replace("İ", "I"))
+    ascii_text = folded.encode("ascii", "ignore").decode("ascii").lower()
+    name = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "group"
+    return _bounded(name, str(text), max_length)
+
+
+def distinct_names(
+    names: Sequence[str], keys: Sequence[str], *, max_length: int = MAX_NAME
+) -> list[str]:
+    """``names`` made distinct: every name shared by different ``keys`` gets
+    ``-<hash of its key>`` (and stays within ``max_length``).
+
+    The result does not depend on the order of the keys, so a group keeps its file name
+    from run to run as long as the same groups collide.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The file names (slugs), one per key.
+    keys : sequence of str
+        What each name stands for (the group's own name).
+
+    Raises
+    ------
+    ParameterError
+        When two names still coincide (the same key given twice).
+
+    Examples
+    --------
+    >>> keys = ["R&D", "R D", "Retail"]
+    >>> distinct_names([slug(k) for k in keys], keys)
+    ['r-d-1d168db4', 'r-d-5802d3d6', 'retail']
+    >>> distinct_names([slug(k) for k in ("Café", "CAFE")], ["Café", "CAFE"])
+    ['cafe-73473dcc', 'cafe-54fe2517']
+    """
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    out = []
+    for name, key in zip(names, keys, strict=True):
+        if counts[name] > 1:
+            name = f"{name[: max_length - 9].rstrip('-')}-{name_digest(key)}"
+        out.append(name)
+    if len(set(out)) != len(out):
+        clash = next(n for n in out if out.count(n) > 1)
+        raise ParameterError("names", clash, "two groups give the same file name")
+    return out
+
+
+def _group_name(column: str, group: str) -> str:
+    """``<column>-<group>`` as a bounded slug, e.g. ``sector-finance``."""
+    whole = f"{slug(column, max_length=sys.maxsize)}-{slug(group, max_length=sys.maxsize)}"
+    return _bounded(whole, f"{column}\x00{group}")
+
+
+def plan_reports(
+    *,
+    data: str | Path,
+    edition: int,
+    languages: Sequence[str] = LANGUAGES,
+    sectors: Sequence[str] | None = None,
+    out: str | Path = "reports",
+    instrument: str = "digital-cx-2023",
+    commentary: str | Path | None = None,
+    sector_column: str = "sector",
+    min_n: int = DEFAULT_MIN_N,
+    notebooks: str | Path = NOTEBOOKS,
+) -> list[ReportJob]:
+    """The jobs of an edition's report set, every parameter checked first.
+
+    Parameters
+    ----------
+    data : path
+        Folder of ``benchmark_<year>`` files.
+    edition : int
+    languages : sequence of str
+    sectors : sequence of str, optional
+        Sector reports to make; ``None`` for every sector with at least ``min_n``
+        respondents (smaller ones get no report of their own).
+    out : path
+        Reports folder; the edition's reports go to ``<out>/<edition>/``.
+    instrument : str
+    commentary : path, optional
+        Commentary folder holding ``<edition>/``; default ``<data>/commentary``.
+    sector_column, min_n
+        The sector reports' grouping and anonymity threshold.
+    notebooks : path
+        Where ``commentary_report.ipynb`` and ``sector_comparison.ipynb`` are.
+
+    Returns
+    -------
+    list of ReportJob
+        A sector report is named ``<sector_column>-<slug of the sector>``, at most
+        :data:`MAX_NAME` characters; sectors whose names give the same slug ("R&D",
+        "R D") each get a short hash of their name appended (:func:`distinct_names`).
+
+    Raises
+    ------
+    ParameterError, CommentaryError, UnusableFileError
+        Before anything runs: an unknown language or sector, a missing file or
+        folder, commentary that does not validate, data that cannot be read.
+    """
+    from ..commentary import load_commentary
+    from ..comparison import compare_groups
+    from ..instrument import load_instrument
+    from ..report import edition_inputs
+    from ..validation import load_responses
+
+    for language in languages:
+        check_language(language)
+    if not languages:
+        raise ParameterError("languages", "", "at least one language is needed")
+    notebooks = Path(notebooks).resolve()
+    for name in ("commentary_report.ipynb", "sector_comparison.ipynb"):
+        if not (notebooks / name).is_file():
+            raise ParameterError("notebooks", str(notebooks), f"{name} is missing")
+    data = Path(data).resolve()
+    inputs = edition_inputs(data, edition)
+    commentary = Path(commentary).resolve() if commentary else data / "commentary"
+    load_commentary(commentary / str(edition))  # fails early with file and key
+    inst = load_instrument(instrument)
+    responses = load_responses(inputs.path, inst)
+    if responses.accepted == 0:
+        raise ParameterError("data", str(inputs.path), "no row passed validation")
+    comparison = compare_groups(responses.data, inst, sector_column, min_n=min_n, n_resamples=99)
+    available = comparison.complete_groups
+    if sectors is None:
+        chosen = available
+    else:
+        chosen = list(sectors)
+        unknown = [s for s in chosen if s not in available]
+        if unknown:
+            # the name asked for is not echoed: it may be a suppressed group's
+            raise ParameterError(
+                "sectors",
+                "",
+                f"a requested {sector_column} is not shown (at least {min_n} respondents, "
+                "and not hidden with a smaller one) "
+                f"(sectors: {', '.join(available)})",
+            )
+    chosen = list(dict.fromkeys(chosen))
+    names = dict(
+        zip(
+            chosen,
+            distinct_names([_group_name(sector_column, s) for s in chosen], chosen),
+            strict=True,
+        )
+    )
+    out_dir = Path(out).resolve() / str(edition)
+    common = {
+        "data_path": str(data),
+        "instrument": instrument,
+        "edition": edition,
+        "min_n": min_n,
+    }
+    jobs = []
+    for language in languages:
+        jobs.append(
+            ReportJob(
+                name="benchmark",
+                kind="benchmark",
+                title=translate("index_benchmark", language, edition=edition),
+                language=language,
+                notebook=notebooks / "commentary_report.ipynb",
+                parameters=common
+                | {
+                    "commentary_path": str(commentary),
+                    "language": language,
+                    "sector_column": sector_column,
+                },
+                out_dir=out_dir,
+            )
+        )
+        for sector in chosen:
+            jobs.append(
+                ReportJob(
+                    name=names[sector],
+                    kind="sector",
+                    title=str(sector),
+                    language=language,
+                    notebook=notebooks / "sector_comparison.ipynb",
+                    parameters=common
+                    | {
+                        "sector_column": sector_column,
+                        "sectors": [sector],
+                        "language": language,
+                    },
+                    out_dir=out_dir,
+                )
+            )
+    return jobs
+
+
+def plan_scorecards(
+    *,
+    data: str | Path,
+    edition: int,
+    participants: Sequence[str] | None = None,
+    languages: Sequence[str] = ("en",),
+    out: str | Path = "reports",
+    instrument: str = "digital-cx-2023",
+    sector_column: str = "sector",
+    id_column: str = ID_COLUMN,
+    language_column: str = "language",
+    min_n: int = DEFAULT_MIN_N,
+    notebooks: str | Path = NOTEBOOKS,
+) -> list[ReportJob]:
+    """One scorecard job per participant, in the participant's language when the data
+    carry one (column ``language_column``), else in the first of ``languages``.
+
+    Raises
+    ------
+    ParameterError
+        Before anything runs: a participant id that is not in the data, an unknown
+        language, a missing notebook or data file.
+    """
+    from ..instrument import load_instrument
+    from ..report import edition_inputs
+    from ..validation import load_responses
+
+    for language in languages:
+        check_language(language)
+    if not languages:
+        raise ParameterError("languages", "", "at least one language is needed")
+    notebook = Path(notebooks).resolve() / "scorecard.ipynb"
+    if not notebook.is_file():
+        raise ParameterError("notebooks", str(notebook.parent), "scorecard.ipynb is missing")
+    data = Path(data).resolve()
+    inputs = edition_inputs(data, edition)
+    responses = load_responses(inputs.path, load_instrument(instrument), id_column=id_column)
+    ids = responses.data[id_column].astype(str)
+    chosen = list(ids) if participants is None else [str(p) for p in participants]
+    unknown = [p for p in chosen if p not in set(ids)]
+    if unknown:
+        raise ParameterError(
+            "participants", unknown[0], f"no such {id_column} in {inputs.path.name}"
+        )
+    chosen = list(dict.fromkeys(chosen))
+    names = dict(zip(chosen, distinct_names([slug(p) for p in chosen], chosen), strict=True))
+    spoken = {}
+    if language_column in responses.data.columns:
+        spoken = dict(zip(ids, responses.data[language_column].astype(str), strict=True))
+    out_dir = Path(out).resolve() / str(edition) / "scorecards"
+    jobs = []
+    for participant in chosen:
+        language = spoken.get(participant, languages[0])
+        language = language if language in LANGUAGES else languages[0]
+        jobs.append(
+            ReportJob(
+                name=names[participant],
+                kind="scorecard",
+                title=participant,
+                language=language,
+                notebook=notebook,
+                parameters={
+                    "data_path": str(data),
+                    "instrument": instrument,
+                    "respondent_id": participant,
+                    "edition": edition,
+                    "language": language,
+                    "sector_column": sector_column,
+                    "id_column": id_column,
+                    "min_n": min_n,
+                },
+                out_dir=out_dir,
+            )
+        )
+    return jobs
+
+
+def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
+    """Every file the jobs read: notebooks, data files, commentary, the instrument."""
+    from ..instrument import load_instrument
+
+    paths: set[Path] = set()
+    for job in jobs:
+        paths.add(job.notebook)
+        data = Path(job.parameters["data_path"])
+        paths |= {p for p in data.glob("benchmark_*") if p.is_file()}
+        paths |= set(data.glob("benchmark_*.meta.yaml"))
+        if "commentary_path" in job.parameters:
+            folder = Path(job.parameters["commentary_path"]) / str(job.parameters["edition"])
+            paths |= {p for p in folder.iterdir() if p.is_file()}
+        source = load_instrument(job.parameters["instrument"]).source
+        if source and Path(source).is_file():
+            paths.add(Path(source))
+    return sorted(paths)
