@@ -34,6 +34,17 @@ from .kernel import (
 from .manifest import lock_report_folder, write_manifest
 from .plan import ReportJob, ReportResult, name_digest, report_inputs
 
+__all__ = [
+    "ReportSet",
+    "ReportSetInterrupted",
+    "results_summary",
+    "run_report",
+    "run_report_set",
+    "run_reports",
+    "strip_ansi",
+    "utc_now",
+]
+
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

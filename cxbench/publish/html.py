@@ -13,6 +13,12 @@ from ..files import write_atomic
 from ..i18n import translate
 from .plan import ReportJob, ReportResult
 
+__all__ = [
+    "error_page",
+    "export_html",
+    "write_index",
+]
+
 _PRINT_CSS = (
     ".cxbench-table{border-collapse:collapse;margin:0.5em 0 1em}"
     ".cxbench-table th,.cxbench-table td{padding:0.25em 0.6em;border-bottom:1px solid #ddd}"

@@ -14,6 +14,19 @@ from pathlib import Path
 
 from .plan import ReportJob
 
+__all__ = [
+    "KERNEL_NAME",
+    "WarmKernel",
+    "child_pids",
+    "die_with_parent",
+    "kernel_log",
+    "kill_worker_kernels",
+    "register_warm_engine",
+    "shutdown_worker_kernel",
+    "worker_kernel",
+    "worker_kernel_alive",
+]
+
 KERNEL_NAME = "python3"
 
 

@@ -16,6 +16,14 @@ from ..errors import CxbenchError, UnusableFileError
 from ..files import write_atomic
 from .plan import ReportResult
 
+__all__ = [
+    "LOCK_NAME",
+    "ReportFolderBusyError",
+    "lock_report_folder",
+    "sha256_of",
+    "write_manifest",
+]
+
 
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()

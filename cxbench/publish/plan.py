@@ -18,6 +18,20 @@ from .._checks import DEFAULT_MIN_N, ID_COLUMN
 from ..errors import ParameterError
 from ..i18n import LANGUAGES, check_language, translate
 
+__all__ = [
+    "MAX_NAME",
+    "NOTEBOOKS",
+    "ReportJob",
+    "ReportResult",
+    "check_parameters",
+    "distinct_names",
+    "name_digest",
+    "plan_reports",
+    "plan_scorecards",
+    "report_inputs",
+    "slug",
+]
+
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
@@ -290,7 +304,49 @@ def plan_reports(
                     out_dir=out_dir,
                 )
             )
-    return jobs
+    return check_parameters(jobs)
+
+
+def check_parameters(jobs: Sequence[ReportJob]) -> list[ReportJob]:
+    """Check every job's parameters against its notebook's ``parameters`` cell
+    (:func:`papermill.inspect_notebook`), before anything runs: a name the notebook
+    does not declare would be injected and ignored, so a renamed parameter fails here,
+    not as a silently default report.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook and the parameters it lacks.
+
+    Examples
+    --------
+    >>> job = ReportJob("x", "sector", "X", "en", NOTEBOOKS / "scorecard.ipynb",
+    ...                 {"min_n": 5, "colour": "red"}, Path("."))
+    >>> check_parameters([job])
+    Traceback (most recent call last):
+    ...
+    cxbench.errors.ParameterError: parameters='colour': scorecard.ipynb declares no such ...
+    """
+    import papermill as pm
+
+    declared: dict[Path, set[str]] = {}
+    for job in jobs:
+        if job.notebook not in declared:
+            try:
+                declared[job.notebook] = set(pm.inspect_notebook(str(job.notebook)))
+            except Exception as exc:  # a notebook that is not one
+                raise ParameterError(
+                    "notebooks", str(job.notebook), f"cannot be read as a notebook ({exc})"
+                ) from None
+        unknown = sorted(set(job.parameters) - declared[job.notebook])
+        if unknown:
+            raise ParameterError(
+                "parameters",
+                ", ".join(unknown),
+                f"{job.notebook.name} declares no such parameter in its parameters cell "
+                f"(it declares: {', '.join(sorted(declared[job.notebook]))})",
+            )
+    return list(jobs)
 
 
 def plan_scorecards(
@@ -367,7 +423,7 @@ def plan_scorecards(
                 out_dir=out_dir,
             )
         )
-    return jobs
+    return check_parameters(jobs)
 
 
 def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
