@@ -47,7 +47,18 @@ from .errors import (
     UnusableFileError,
 )
 from .files import neutralise_cell, restore_cell, write_atomic, write_csv
-from .i18n import LANGUAGES, check_language, column_label, format_number, translate
+from .i18n import (
+    LANGUAGES,
+    check_language,
+    column_label,
+    format_interval,
+    format_minus,
+    format_number,
+    format_p,
+    format_signed,
+    group_name,
+    translate,
+)
 from .instrument import (
     DEFAULT_INSTRUMENT,
     Dimension,
@@ -115,7 +126,6 @@ from .tables import (
     correction_name,
     correlation_table,
     difference_table,
-    format_p,
     group_table,
     likert_table,
     nps_table,
@@ -208,10 +218,14 @@ __all__ = [
     "finding_success",
     "finding_weakest_statements",
     "findings",
+    "format_interval",
+    "format_minus",
     "format_number",
     "format_p",
+    "format_signed",
     "games_howell",
     "group_keys",
+    "group_name",
     "group_statistics",
     "group_table",
     "group_vs_rest",

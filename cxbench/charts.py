@@ -39,7 +39,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N
 from .errors import ParameterError
-from .i18n import check_language, column_label, format_number, translate
+from .i18n import check_language, column_label, format_number, group_name, translate
 from .instrument import Instrument
 from .privacy import check_shown
 from .scorecard import Scorecard
@@ -347,10 +347,7 @@ def plot_group_heatmap(
     if not np.isfinite(means.to_numpy(dtype=float)).any():
         raise ParameterError("groups", "mean", "nothing to draw: no group has a finite mean")
     sizes = frame.groupby("group", sort=False)["n"].max().reindex(order)
-    labels = [
-        _group_label(translate("benchmark_all", language) if g == "all" else g, sizes[g], language)
-        for g in order
-    ]
+    labels = [_group_label(group_name(g, language), sizes[g], language) for g in order]
     height = 1.6 + _row_height(labels) * len(order)
     longest = max(len(line) for label in labels for line in label.split("\n"))
     width = 3.2 + 1.5 * len(dims) + 0.075 * longest
@@ -468,11 +465,7 @@ def plot_likert(
         known = ", ".join(map(str, pd.unique(distribution["group"].astype(str))[:8]))
         raise ParameterError("group", group, f"not in the distribution (groups: {known})")
     points = list(range(instrument.scale.min, instrument.scale.max + 1))
-    answer_labels = (
-        instrument.scale.labels.get(language)
-        or instrument.scale.labels.get("en")
-        or [str(p) for p in points]
-    )
+    answer_labels = instrument.scale.point_labels(language)
     shares = part.assign(item=part["item"].astype(str)).pivot_table(
         index="item", columns="point", values="share", dropna=False
     )
@@ -487,7 +480,7 @@ def plot_likert(
     colors = _likert_colors(len(points))
     middle = len(points) // 2 if len(points) % 2 else None
     n_items = sum(len([i for i in d.item_ids if i in shares.index]) for d in dims)
-    name = translate("benchmark_all", language) if str(group) == "all" else str(group)
+    name = group_name(group, language)
     with _style():
         fig = Figure(figsize=(10.5, 1.9 + 0.62 * n_items + 0.5 * len(dims)), layout="constrained")
         axes = fig.subplots(

@@ -27,7 +27,12 @@ __all__ = [
     "LANGUAGES",
     "check_language",
     "column_label",
+    "format_interval",
+    "format_minus",
     "format_number",
+    "format_p",
+    "format_signed",
+    "group_name",
     "messages",
     "translate",
 ]
@@ -159,3 +164,75 @@ def format_number(value: float | None, language: str = "en", decimals: int = 1) 
     if text.startswith("-") and not any(c in "123456789" for c in text):
         text = text[1:]
     return text
+
+
+def format_minus(value: float | None, language: str = "en", decimals: int = 1) -> str:
+    """:func:`format_number` with a true minus sign (U+2212), so that "−1.7 – 10.3"
+    cannot be read as a range from 1.7.
+
+    Examples
+    --------
+    >>> format_minus(-11.04, "tr"), format_minus(3.0)
+    ('−11,0', '3.0')
+    """
+    return format_number(value, language, decimals).replace("-", "\u2212")
+
+
+def format_signed(value: float | None, language: str = "en", decimals: int = 1) -> str:
+    """A difference with its sign always written: ``+1.5``, ``−1.5`` (true minus sign),
+    ``–`` when missing.
+
+    Examples
+    --------
+    >>> format_signed(1.46), format_signed(-1.46, "ru"), format_signed(float("nan"))
+    ('+1.5', '−1,5', '–')
+    """
+    text = format_number(value, language, decimals)
+    if text == "–":
+        return text
+    return ("+" if float(value) >= 0 else "\u2212") + format_number(
+        abs(float(value)), language, decimals
+    )
+
+
+def format_interval(low: float, high: float, language: str = "en", decimals: int = 1) -> str:
+    """An interval: ``68.5–71.5``; spaced, ``−1.7 – 10.3``, when a bound is negative;
+    ``–`` when a bound is missing.
+
+    Examples
+    --------
+    >>> format_interval(68.46, 71.5), format_interval(-1.7, 10.3, "tr")
+    ('68.5–71.5', '−1,7 – 10,3')
+    """
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "–"
+    dash = " – " if min(low, high) < 0 else "–"
+    return f"{format_minus(low, language, decimals)}{dash}{format_minus(high, language, decimals)}"
+
+
+def format_p(p: float, language: str = "en") -> str:
+    """A p-value for readers: three decimals, or "< 0.001".
+
+    Examples
+    --------
+    >>> format_p(0.04567), format_p(0.0000123, "tr"), format_p(float("nan"))
+    ('0.046', '< 0,001', '–')
+    """
+    if p is None or not math.isfinite(p):
+        return "–"
+    if p < 0.001:
+        return "< " + format_number(0.001, language, 3)
+    return format_number(p, language, 3)
+
+
+def group_name(group: object, language: str = "en") -> str:
+    """A group as readers see it: the whole benchmark (``"all"``) by its name in the
+    language, any other group by its own.
+
+    Examples
+    --------
+    >>> group_name("all", "tr"), group_name("Finance", "tr")
+    ('Tüm katılımcılar', 'Finance')
+    """
+    text = str(group)
+    return translate("benchmark_all", check_language(language)) if text == "all" else text

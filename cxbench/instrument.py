@@ -105,6 +105,22 @@ class Scale:
     #: answer codes a survey tool exports (normalised code -> point), from ``codes:``
     codes: Mapping[str, int] = field(default_factory=dict)
 
+    def point_labels(self, language: str) -> tuple[str, ...]:
+        """The scale points' labels in ``language``, else in English, else the points.
+
+        Examples
+        --------
+        >>> Scale(1, 3, {"en": ("No", "Maybe", "Yes")}).point_labels("tr")
+        ('No', 'Maybe', 'Yes')
+        >>> Scale(0, 2).point_labels("ru")
+        ('0', '1', '2')
+        """
+        return tuple(
+            self.labels.get(language)
+            or self.labels.get("en")
+            or [str(p) for p in range(self.min, self.max + 1)]
+        )
+
     @property
     def points(self) -> int:
         """Number of answer options on the scale."""

@@ -20,7 +20,7 @@ from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N, check_min_n
 from .commentary import Commentary
 from .comparison import GroupComparison
 from .errors import ParameterError
-from .i18n import check_language, format_number, translate
+from .i18n import check_language, format_minus, format_number, format_signed, translate
 from .instrument import Instrument
 from .loading import dataset_note
 from .metrics import csat
@@ -344,8 +344,7 @@ def finding_change(
     overall = change[change["group"] == "all"]
     parts = []
     for row in overall.itertuples():
-        value = format_number(abs(row.diff), language)
-        signed = ("+" if row.diff >= 0 else "−") + value
+        signed = format_signed(row.diff, language)
         key = "change_significant" if row.p_adj < alpha else "change_not_significant"
         parts.append(
             translate(
@@ -441,7 +440,7 @@ def finding_paired(
     language = check_language(language)
     parts = []
     for row in paired.itertuples():
-        signed = ("+" if row.diff >= 0 else "−") + format_number(abs(row.diff), language)
+        signed = format_signed(row.diff, language)
         key = "change_significant" if row.p_adj < alpha else "change_not_significant"
         parts.append(
             translate(
@@ -455,6 +454,9 @@ def finding_paired(
     return translate(
         "finding_paired", language, n=format_number(n, language, 0), changes=", ".join(parts)
     )
+
+
+_NPS_FIELDS = (("nps", "nps"), ("low", "ci_low"), ("high", "ci_high"))
 
 
 def finding_nps(
@@ -479,14 +481,7 @@ def finding_nps(
     language = check_language(language)
     row = overall.iloc[0]
 
-    def signed(value: float) -> str:
-        return format_number(value, language, 1).replace("-", "\u2212")
-
-    fields = {
-        "nps": signed(row["nps"]),
-        "low": signed(row["ci_low"]),
-        "high": signed(row["ci_high"]),
-    }
+    fields = {key: format_minus(row[column], language) for key, column in _NPS_FIELDS}
     if not ((correlations["r"] > 0) & (correlations["p"] < alpha)).all():
         return translate("finding_nps_mixed", language, **fields)
     best = correlations.loc[correlations["r"].idxmax()]

@@ -24,7 +24,17 @@ import pandas as pd
 from ._checks import DEFAULT_CONFIDENCE
 from .comparison import GroupComparison
 from .errors import ParameterError
-from .i18n import check_language, column_label, format_number, translate
+from .i18n import (
+    check_language,
+    column_label,
+    format_interval,
+    format_minus,
+    format_number,
+    format_p,
+    format_signed,
+    group_name,
+    translate,
+)
 from .instrument import Instrument
 from .scorecard import Scorecard
 
@@ -120,34 +130,6 @@ def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
 
 
-def format_p(p: float, language: str = "en") -> str:
-    """A p-value for readers: three decimals, or "< 0.001".
-
-    Examples
-    --------
-    >>> format_p(0.04567), format_p(0.0000123, "tr"), format_p(float("nan"))
-    ('0.046', '< 0,001', '–')
-    """
-    if p is None or not np.isfinite(p):
-        return "–"
-    if p < 0.001:
-        return "< " + format_number(0.001, language, 3)
-    return format_number(p, language, 3)
-
-
-def _bound(value: float, language: str, decimals: int) -> str:
-    # a true minus sign, so that "−1.7 – 10.3" cannot be read as a range from 1.7
-    return format_number(value, language, decimals).replace("-", "\u2212")
-
-
-def _interval(low: float, high: float, language: str, decimals: int = 1) -> str:
-    """ "68.5–71.5"; spaced, "−1.7 – 10.3", when a bound is negative."""
-    if not (np.isfinite(low) and np.isfinite(high)):
-        return "–"
-    dash = " – " if min(low, high) < 0 else "–"
-    return f"{_bound(low, language, decimals)}{dash}{_bound(high, language, decimals)}"
-
-
 def correction_name(correction: str, language: str = "en") -> str:
     """The reader's name of a p-value correction (``holm`` → "Holm").
 
@@ -202,7 +184,7 @@ def overall_table(
             "n": frame["n"].map(lambda v: format_number(v, language, 0)),
             "mean": frame["mean"].map(lambda v: format_number(v, language, 1)),
             "ci": [
-                _interval(lo, hi, language)
+                format_interval(lo, hi, language)
                 for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
             ],
         }
@@ -274,7 +256,7 @@ def group_table(
             "n": groups["n"].map(lambda v: format_number(v, language, 0)),
             "mean": groups["mean"].map(lambda v: format_number(v, language, 1)),
             "ci": [
-                _interval(lo, hi, language)
+                format_interval(lo, hi, language)
                 for lo, hi in zip(groups.ci_low, groups.ci_high, strict=True)
             ],
         }
@@ -399,7 +381,7 @@ def posthoc_table(
             "dimension": pairs["dimension"].map(names),
             "a": pairs["a"],
             "b": pairs["b"],
-            "diff": pairs["diff"].map(lambda v: _signed(v, language)),
+            "diff": pairs["diff"].map(lambda v: format_signed(v, language)),
             "p_adj": pairs["p_adj"].map(lambda v: format_p(v, language)),
         }
     )
@@ -420,11 +402,6 @@ def posthoc_table(
             ),
         },
     )
-
-
-def _signed(value: float, language: str) -> str:
-    text = format_number(abs(value), language, 1)
-    return text if not np.isfinite(value) else ("+" if value >= 0 else "−") + text
 
 
 def difference_table(
@@ -458,10 +435,7 @@ def difference_table(
     out = pd.DataFrame(
         {
             "dimension": frame["dimension"].map(names),
-            "group": [
-                translate("benchmark_all", language) if g == "all" else g
-                for g in frame["group"].astype(str)
-            ],
+            "group": [group_name(g, language) for g in frame["group"].astype(str)],
             "a": [
                 f"{num(m, language, 1)} (n = {num(n, language, 0)})"
                 for n, m in zip(frame[first[0]], frame[first[1]], strict=True)
@@ -470,9 +444,9 @@ def difference_table(
                 f"{num(m, language, 1)} (n = {num(n, language, 0)})"
                 for n, m in zip(frame[second[0]], frame[second[1]], strict=True)
             ],
-            "diff": frame["diff"].map(lambda v: _signed(v, language)),
+            "diff": frame["diff"].map(lambda v: format_signed(v, language)),
             "ci": [
-                _interval(lo, hi, language)
+                format_interval(lo, hi, language)
                 for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
             ],
             "p_adj": frame["p_adj"].map(lambda v: format_p(v, language)),
@@ -521,9 +495,7 @@ def likert_table(
     part = distribution[distribution["group"].astype(str) == str(group)]
     if part.empty:
         raise ParameterError("group", group, "not in the distribution")
-    labels = instrument.scale.labels.get(language) or [
-        str(p) for p in range(instrument.scale.min, instrument.scale.max + 1)
-    ]
+    labels = instrument.scale.point_labels(language)
     shares = part.pivot(index="item", columns="point", values="share")  # noqa: PD010
     counts = part.groupby("item")["count"].sum()
     items = [item for item in instrument.item_ids if item in shares.index]
@@ -575,12 +547,12 @@ def trend_table(
             "n": frame["n"].map(lambda v: format_number(v, language, 0)),
             "mean": frame["mean"].map(lambda v: format_number(v, language, 1)),
             "ci": [
-                _interval(lo, hi, language)
+                format_interval(lo, hi, language)
                 for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
             ],
-            "change": frame["change"].map(lambda v: _signed(v, language) if pd.notna(v) else "–"),
+            "change": frame["change"].map(lambda v: format_signed(v, language)),
             "change_ci": [
-                _interval(lo, hi, language) if pd.notna(lo) else "–"
+                format_interval(lo, hi, language) if pd.notna(lo) else "–"
                 for lo, hi in zip(frame.change_ci_low, frame.change_ci_high, strict=True)
             ],
             "p_adj": frame["p_adj"].map(lambda v: format_p(v, language)),
@@ -631,16 +603,13 @@ def nps_table(table: pd.DataFrame, *, language: str = "en", by: str | None = Non
     language = check_language(language)
     out = pd.DataFrame(
         {
-            "group": [
-                translate("benchmark_all", language) if g == "all" else str(g)
-                for g in table["group"]
-            ],
+            "group": [group_name(g, language) for g in table["group"]],
             "n": table["n"].map(lambda v: format_number(v, language, 0)),
             "promoters": table["promoters"].map(lambda v: format_number(v, language, 1)),
             "detractors": table["detractors"].map(lambda v: format_number(v, language, 1)),
-            "nps": table["nps"].map(lambda v: _bound(v, language, 1)),
+            "nps": table["nps"].map(lambda v: format_minus(v, language, 1)),
             "ci": [
-                _interval(lo, hi, language)
+                format_interval(lo, hi, language)
                 for lo, hi in zip(table.ci_low, table.ci_high, strict=True)
             ],
         }
@@ -679,9 +648,9 @@ def correlation_table(
         {
             "dimension": table["dimension"].map(names),
             "n": table["n"].map(lambda v: format_number(v, language, 0)),
-            "r": table["r"].map(lambda v: _bound(v, language, 2)),
+            "r": table["r"].map(lambda v: format_minus(v, language, 2)),
             "ci": [
-                _interval(lo, hi, language, 2)
+                format_interval(lo, hi, language, 2)
                 for lo, hi in zip(table.ci_low, table.ci_high, strict=True)
             ],
             "p": table["p"].map(lambda v: format_p(v, language)),
@@ -741,8 +710,8 @@ def scorecard_dimension_table(
             "benchmark": frame["benchmark_mean"].map(lambda v: number(v, language, 1)),
             "pct_sector": frame["percentile_sector"].map(lambda v: number(v, language, 0)),
             "pct_overall": frame["percentile_overall"].map(lambda v: number(v, language, 0)),
-            "gap": frame["gap_reference"].map(lambda v: _signed(v, language)),
-            "gap_q3": frame["gap_top_quartile"].map(lambda v: _signed(v, language)),
+            "gap": frame["gap_reference"].map(lambda v: format_signed(v, language)),
+            "gap_q3": frame["gap_top_quartile"].map(lambda v: format_signed(v, language)),
         }
     )
     columns = {
@@ -782,7 +751,7 @@ def scorecard_item_table(
             "statement": [instrument.item(i).label(language) for i in frame["item"]],
             "score": frame["score"].map(lambda v: format_number(v, language, 1)),
             "reference": frame["reference_mean"].map(lambda v: format_number(v, language, 1)),
-            "gap": frame["gap"].map(lambda v: _signed(v, language)),
+            "gap": frame["gap"].map(lambda v: format_signed(v, language)),
         }
     )
     return _build(
