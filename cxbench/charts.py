@@ -30,6 +30,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib import colormaps as mpl_colormaps
 from matplotlib import rc_context
+from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
@@ -78,6 +79,8 @@ _SAVE_RC = {
 _ACCENT = sns.color_palette("colorblind")[0]
 _MUTED = "#9a9a9a"
 _REFERENCE = "#222222"
+_GUIDE = "#444444"  # annotation text beside the marks
+_TRACK = "#bbbbbb"  # the line joining a participant to its reference
 #: Characters per line of a group's name in tick labels; longer names are wrapped.
 _GROUP_WRAP = 32
 
@@ -173,6 +176,15 @@ def _row_height(labels: Sequence[str], minimum: float = 0.42) -> float:
     return max(minimum, 0.17 * lines + 0.14)
 
 
+def _canvas(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The figure and axes to draw in: ``ax`` and its figure when given (so that a
+    notebook can compose charts, as seaborn does), else a new figure of ``figsize``."""
+    if ax is None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        return fig, fig.subplots()
+    return ax.figure, ax
+
+
 def plot_dimension_scores(
     overall: pd.DataFrame,
     instrument: Instrument,
@@ -180,6 +192,7 @@ def plot_dimension_scores(
     language: str = "en",
     published: bool = True,
     confidence: float = DEFAULT_CONFIDENCE,
+    ax: Axes | None = None,
 ) -> Figure:
     """Bars of the dimension scores with their CIs, published figures as markers.
 
@@ -196,6 +209,9 @@ def plot_dimension_scores(
     confidence : float
         The level of the intervals (0–1), for the legend; the intervals themselves
         come from the frame.
+
+    ax : matplotlib Axes, optional
+        Draw into these axes (and return their figure) instead of a new figure.
 
     Returns
     -------
@@ -228,8 +244,7 @@ def plot_dimension_scores(
     )
     x = np.arange(len(dims))
     with _style():
-        fig = Figure(figsize=(6.4, 4.4), layout="constrained")
-        ax = fig.subplots()
+        fig, ax = _canvas(ax, (6.4, 4.4))
         colors = sns.color_palette("colorblind", len(dims))
         ax.bar(x, frame["mean"], width=0.6, color=colors, zorder=2)
         err = np.vstack([frame["mean"] - frame["ci_low"], frame["ci_high"] - frame["mean"]])
@@ -300,6 +315,7 @@ def plot_group_heatmap(
     language: str = "en",
     title_column: str | None = "sector",
     min_n: int = DEFAULT_MIN_N,
+    ax: Axes | None = None,
 ) -> Figure:
     """Groups × dimensions, each cell coloured by its score and the score written in.
 
@@ -316,6 +332,9 @@ def plot_group_heatmap(
     min_n : int
         Anonymity: a group with a smaller ``n`` is refused
         (:func:`cxbench.privacy.check_shown`); pass figures made with the same min_n.
+
+    ax : matplotlib Axes, optional
+        Draw into these axes (and return their figure) instead of a new figure.
 
     Returns
     -------
@@ -353,8 +372,7 @@ def plot_group_heatmap(
     width = 3.2 + 1.5 * len(dims) + 0.075 * longest
     named = column_label(title_column, language) if title_column else translate("group", language)
     with _style():
-        fig = Figure(figsize=(width, height), layout="constrained")
-        ax = fig.subplots()
+        fig, ax = _canvas(ax, (width, height))
         values = means.to_numpy(dtype=float)
         cmap = mpl_colormaps["cividis"]
         norm = Normalize(
@@ -519,7 +537,7 @@ def plot_likert(
                             ha="center",
                             va="center",
                             fontsize=8,
-                            color="white" if dark else "#222222",
+                            color="white" if dark else _REFERENCE,
                         )
                 left = left + values[:, k]
             # under the bars: visible between them, never through a bar's figure
@@ -558,6 +576,7 @@ def plot_group_ranking(
     suppressed: tuple[int, int] | None = None,
     min_n: int = DEFAULT_MIN_N,
     highlight: Sequence[str] | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """Groups ranked on one dimension: a dot at the mean, a whisker for the CI.
 
@@ -579,6 +598,9 @@ def plot_group_ranking(
         with a smaller ``n`` is refused (:func:`cxbench.privacy.check_shown`).
     highlight : list of str, optional
         Groups to draw in the accent colour (the others in grey).
+
+    ax : matplotlib Axes, optional
+        Draw into these axes (and return their figure) instead of a new figure.
 
     Returns
     -------
@@ -623,8 +645,7 @@ def plot_group_ranking(
     footnote = suppressed is not None and suppressed[0] > 0
     with _style():
         height = 1.7 + _row_height(labels) * len(names) + 0.3 * footnote
-        fig = Figure(figsize=(7.6, height), layout="constrained")
-        ax = fig.subplots()
+        fig, ax = _canvas(ax, (7.6, height))
         for yi, (_, row), color in zip(y, frame.iterrows(), colors, strict=True):
             ax.plot([row["ci_low"], row["ci_high"]], [yi, yi], color=color, linewidth=2.2)
             ax.plot(row["mean"], yi, "o", color=color, markersize=8, zorder=3)
@@ -675,7 +696,7 @@ def plot_group_ranking(
                 x=0.01,
                 ha="left",
                 fontsize=8.5,
-                color="#444444",
+                color=_GUIDE,
             )
     return fig
 
@@ -720,6 +741,7 @@ def plot_trend(
     language: str = "en",
     group: str = "all",
     confidence: float = DEFAULT_CONFIDENCE,
+    ax: Axes | None = None,
 ) -> Figure:
     """Each dimension's score per edition, with its confidence interval.
 
@@ -730,6 +752,9 @@ def plot_trend(
         ``dimension``, ``group``, ``mean``, ``ci_low``, ``ci_high``.
     group : str
         The group to draw (``"all"``: the whole benchmark).
+
+    ax : matplotlib Axes, optional
+        Draw into these axes (and return their figure) instead of a new figure.
 
     Examples
     --------
@@ -749,8 +774,7 @@ def plot_trend(
     dims = [d for d in instrument.dimension_ids if d in set(part["dimension"])]
     colors = sns.color_palette("colorblind", len(dims))
     with _style():
-        fig = Figure(figsize=(8.4, 4.2), layout="constrained")
-        ax = fig.subplots()
+        fig, ax = _canvas(ax, (8.4, 4.2))
         for offset, (dim, color) in enumerate(zip(dims, colors, strict=True)):
             rows = part[part["dimension"] == dim].set_index("edition").reindex(years)
             x = np.arange(len(years)) + (offset - (len(dims) - 1) / 2) * 0.06
@@ -789,8 +813,14 @@ def plot_scorecard(
     *,
     language: str = "en",
     wrap: int = 48,
+    ax: Axes | None = None,
 ) -> Figure:
     """A dumbbell per statement of one dimension: the participant against its reference.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Draw into these axes (and return their figure) instead of a new figure.
 
     Examples
     --------
@@ -812,12 +842,9 @@ def plot_scorecard(
     reference = reference_name(card, language)
     y = np.arange(len(items))
     with _style():
-        fig = Figure(figsize=(8.6, 1.5 + 0.62 * len(items)), layout="constrained")
-        ax = fig.subplots()
+        fig, ax = _canvas(ax, (8.6, 1.5 + 0.62 * len(items)))
         for yi, row in zip(y, items.itertuples(), strict=True):
-            ax.plot(
-                [row.score, row.reference_mean], [yi, yi], color="#bbbbbb", linewidth=3, zorder=1
-            )
+            ax.plot([row.score, row.reference_mean], [yi, yi], color=_TRACK, linewidth=3, zorder=1)
         ax.scatter(items["reference_mean"], y, s=90, color=_MUTED, zorder=2, label=reference)
         ax.scatter(
             items["score"], y, s=110, color=_ACCENT, zorder=3, label=translate("you", language)

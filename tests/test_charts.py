@@ -505,3 +505,18 @@ def test_trend_chart_draws_each_edition_with_its_interval(language):
     assert translate("trend_chart_title", language) in _texts(fig)
     with pytest.raises(ParameterError):
         plot_trend(trend, INST, group="Nowhere")
+
+
+def test_charts_draw_into_a_given_axes_as_seaborn_does():
+    """``ax=``: two charts composed in one figure; each drew into its own axes only."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12, 4))
+    left, right = fig.subplots(1, 2)
+    assert plot_dimension_scores(_overall(), INST, ax=left) is fig
+    assert plot_group_ranking(_groups(), INST, "master", ax=right) is fig
+    assert len(fig.axes) == 2
+    assert len(left.patches) >= 3  # a bar per dimension
+    assert len(right.get_yticklabels()) == len(_groups()["group"].unique())
+    alone = plot_dimension_scores(_overall(), INST)
+    assert alone is not fig and len(alone.axes) == 1
