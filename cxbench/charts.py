@@ -21,8 +21,7 @@ a figure grows with its number of rows, so that no label overlaps another.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +43,7 @@ from .i18n import check_language, column_label, format_number, group_name, trans
 from .instrument import Instrument
 from .privacy import check_shown
 from .scorecard import Scorecard
+from .theme import ACCENT, GUIDE, MUTED, REFERENCE, SAVE_RC, TRACK, chart_style, palette
 
 __all__ = [
     "plot_dimension_scores",
@@ -55,41 +55,8 @@ __all__ = [
     "save_figure",
 ]
 
-_RC = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib; has Turkish and Cyrillic
-    "font.size": 10,
-    "axes.titlesize": 12,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "legend.frameon": False,
-    "text.parse_math": False,  # names from data may contain "$"
-}
-# savefig reads these when the figure is written, outside _style(): pinned so that a
-# session's own settings (a transparent or "tight" default) cannot change the file
-_SAVE_RC = {
-    "savefig.bbox": "standard",
-    "savefig.facecolor": "white",
-    "savefig.edgecolor": "white",
-    "savefig.transparent": False,
-    "savefig.pad_inches": 0.1,
-}
-_ACCENT = sns.color_palette("colorblind")[0]
-_MUTED = "#9a9a9a"
-_REFERENCE = "#222222"
-_GUIDE = "#444444"  # annotation text beside the marks
-_TRACK = "#bbbbbb"  # the line joining a participant to its reference
 #: Characters per line of a group's name in tick labels; longer names are wrapped.
 _GROUP_WRAP = 32
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    """The one look of every chart, for the figure made inside it and nothing else."""
-    with sns.axes_style("whitegrid"), rc_context(_RC):
-        yield
 
 
 def _require(
@@ -164,10 +131,10 @@ def _text_colour_on(background: tuple[float, ...]) -> str:
 
     r, g, b = (linear(c) for c in background[:3])
     luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
-    dark = 0.0160  # luminance of _REFERENCE, #222222
+    dark = 0.0160  # luminance of REFERENCE, #222222
     on_white = 1.05 / (luminance + 0.05)
     on_dark = (luminance + 0.05) / (dark + 0.05)
-    return "white" if on_white >= on_dark else _REFERENCE
+    return "white" if on_white >= on_dark else REFERENCE
 
 
 def _row_height(labels: Sequence[str], minimum: float = 0.42) -> float:
@@ -243,12 +210,12 @@ def plot_dimension_scores(
         .loc[dims]
     )
     x = np.arange(len(dims))
-    with _style():
+    with chart_style():
         fig, ax = _canvas(ax, (6.4, 4.4))
-        colors = sns.color_palette("colorblind", len(dims))
+        colors = palette(len(dims))
         ax.bar(x, frame["mean"], width=0.6, color=colors, zorder=2)
         err = np.vstack([frame["mean"] - frame["ci_low"], frame["ci_high"] - frame["mean"]])
-        ax.errorbar(x, frame["mean"], yerr=err, fmt="none", ecolor=_REFERENCE, capsize=6, zorder=3)
+        ax.errorbar(x, frame["mean"], yerr=err, fmt="none", ecolor=REFERENCE, capsize=6, zorder=3)
         for xi, value in zip(x, frame["mean"], strict=True):
             inside = value >= 12  # a short bar has no room: its figure goes above it
             ax.text(
@@ -257,7 +224,7 @@ def plot_dimension_scores(
                 format_number(value, language, 1),
                 ha="center",
                 va="center" if inside else "bottom",
-                color="white" if inside else _REFERENCE,
+                color="white" if inside else REFERENCE,
                 fontweight="bold",
                 fontsize=12,
             )
@@ -265,7 +232,7 @@ def plot_dimension_scores(
             Line2D(
                 [],
                 [],
-                color=_REFERENCE,
+                color=REFERENCE,
                 marker="|",
                 markersize=12,
                 linestyle="none",
@@ -283,14 +250,14 @@ def plot_dimension_scores(
                     [m[1] for m in marked],
                     marker="<",
                     s=110,
-                    color=_REFERENCE,
+                    color=REFERENCE,
                     zorder=4,
                 )
                 handles.append(
                     Line2D(
                         [],
                         [],
-                        color=_REFERENCE,
+                        color=REFERENCE,
                         marker="<",
                         markersize=9,
                         linestyle="none",
@@ -371,7 +338,7 @@ def plot_group_heatmap(
     longest = max(len(line) for label in labels for line in label.split("\n"))
     width = 3.2 + 1.5 * len(dims) + 0.075 * longest
     named = column_label(title_column, language) if title_column else translate("group", language)
-    with _style():
+    with chart_style():
         fig, ax = _canvas(ax, (width, height))
         values = means.to_numpy(dtype=float)
         cmap = mpl_colormaps["cividis"]
@@ -499,7 +466,7 @@ def plot_likert(
     middle = len(points) // 2 if len(points) % 2 else None
     n_items = sum(len([i for i in d.item_ids if i in shares.index]) for d in dims)
     name = group_name(group, language)
-    with _style():
+    with chart_style():
         fig = Figure(figsize=(10.5, 1.9 + 0.62 * n_items + 0.5 * len(dims)), layout="constrained")
         axes = fig.subplots(
             len(dims),
@@ -537,11 +504,11 @@ def plot_likert(
                             ha="center",
                             va="center",
                             fontsize=8,
-                            color="white" if dark else _REFERENCE,
+                            color="white" if dark else REFERENCE,
                         )
                 left = left + values[:, k]
             # under the bars: visible between them, never through a bar's figure
-            ax.axvline(0, color=_REFERENCE, linewidth=0.8, zorder=0.9)
+            ax.axvline(0, color=REFERENCE, linewidth=0.8, zorder=0.9)
             ax.set_yticks(
                 y,
                 [_wrap(instrument.item(i).label(language), wrap) for i in items],
@@ -640,10 +607,10 @@ def plot_group_ranking(
     names = frame["group"].astype(str).tolist()
     labels = [_group_label(g, n, language) for g, n in zip(names, frame["n"], strict=True)]
     wanted = set(map(str, highlight or []))
-    colors = [_ACCENT if not wanted or g in wanted else _MUTED for g in names]
+    colors = [ACCENT if not wanted or g in wanted else MUTED for g in names]
     y = np.arange(len(names))
     footnote = suppressed is not None and suppressed[0] > 0
-    with _style():
+    with chart_style():
         height = 1.7 + _row_height(labels) * len(names) + 0.3 * footnote
         fig, ax = _canvas(ax, (7.6, height))
         for yi, (_, row), color in zip(y, frame.iterrows(), colors, strict=True):
@@ -651,12 +618,12 @@ def plot_group_ranking(
             ax.plot(row["mean"], yi, "o", color=color, markersize=8, zorder=3)
         handles = []
         if overall_mean is not None and np.isfinite(overall_mean):
-            ax.axvline(overall_mean, color=_REFERENCE, linestyle="--", linewidth=1)
+            ax.axvline(overall_mean, color=REFERENCE, linestyle="--", linewidth=1)
             handles.append(
                 Line2D(
                     [],
                     [],
-                    color=_REFERENCE,
+                    color=REFERENCE,
                     linestyle="--",
                     label=translate(
                         "benchmark_mean", language, value=format_number(overall_mean, language, 1)
@@ -696,7 +663,7 @@ def plot_group_ranking(
                 x=0.01,
                 ha="left",
                 fontsize=8.5,
-                color=_GUIDE,
+                color=GUIDE,
             )
     return fig
 
@@ -729,7 +696,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
         raise ParameterError("fig", type(fig).__name__, "must be a matplotlib Figure")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with rc_context(_SAVE_RC):
+    with rc_context(SAVE_RC):
         fig.savefig(path, dpi=dpi, format="png", metadata={"Software": None})
     return path
 
@@ -772,8 +739,8 @@ def plot_trend(
         raise ParameterError("group", group, "not in the trend")
     years = sorted(pd.unique(part["edition"]))
     dims = [d for d in instrument.dimension_ids if d in set(part["dimension"])]
-    colors = sns.color_palette("colorblind", len(dims))
-    with _style():
+    colors = palette(len(dims))
+    with chart_style():
         fig, ax = _canvas(ax, (8.4, 4.2))
         for offset, (dim, color) in enumerate(zip(dims, colors, strict=True)):
             rows = part[part["dimension"] == dim].set_index("edition").reindex(years)
@@ -796,9 +763,7 @@ def plot_trend(
         ax.set_title(translate("trend_chart_title", language))
         ax.grid(axis="x", visible=False)
         handles, labels = ax.get_legend_handles_labels()
-        handles.append(
-            Line2D([], [], color=_REFERENCE, marker="|", linestyle="none", markersize=10)
-        )
+        handles.append(Line2D([], [], color=REFERENCE, marker="|", linestyle="none", markersize=10))
         labels.append(
             translate("ci_label", language, level=format_number(confidence * 100, language, 0))
         )
@@ -841,13 +806,13 @@ def plot_scorecard(
     items = card.items[card.items["dimension"] == dimension]
     reference = reference_name(card, language)
     y = np.arange(len(items))
-    with _style():
+    with chart_style():
         fig, ax = _canvas(ax, (8.6, 1.5 + 0.62 * len(items)))
         for yi, row in zip(y, items.itertuples(), strict=True):
-            ax.plot([row.score, row.reference_mean], [yi, yi], color=_TRACK, linewidth=3, zorder=1)
-        ax.scatter(items["reference_mean"], y, s=90, color=_MUTED, zorder=2, label=reference)
+            ax.plot([row.score, row.reference_mean], [yi, yi], color=TRACK, linewidth=3, zorder=1)
+        ax.scatter(items["reference_mean"], y, s=90, color=MUTED, zorder=2, label=reference)
         ax.scatter(
-            items["score"], y, s=110, color=_ACCENT, zorder=3, label=translate("you", language)
+            items["score"], y, s=110, color=ACCENT, zorder=3, label=translate("you", language)
         )
         labels = [_wrap(instrument.item(i).label(language), wrap) for i in items["item"]]
         ax.set_yticks(y, labels, fontsize=9)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..files import write_atomic
 from ..i18n import translate
+from ..theme import ERROR_PAGE_CSS, INDEX_CSS, REPORT_CSS
 from .plan import ReportJob, ReportResult
 
 __all__ = [
@@ -18,12 +19,6 @@ __all__ = [
     "export_html",
     "write_index",
 ]
-
-_PRINT_CSS = (
-    ".cxbench-table{border-collapse:collapse;margin:0.5em 0 1em}"
-    ".cxbench-table th,.cxbench-table td{padding:0.25em 0.6em;border-bottom:1px solid #ddd}"
-    "@media print{body{font-size:10pt}img{max-width:100%;page-break-inside:avoid}}"
-)
 
 
 def export_html(notebook: dict | Path, path: Path, language: str, title: str) -> Path:
@@ -55,7 +50,7 @@ def export_html(notebook: dict | Path, path: Path, language: str, title: str) ->
     body = re.sub(
         r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", body, count=1, flags=re.S
     )
-    body = body.replace("</head>", f"<style>{_PRINT_CSS}</style></head>", 1)
+    body = body.replace("</head>", f"<style>{REPORT_CSS}</style></head>", 1)
     return write_atomic(path, body, what="report")
 
 
@@ -64,8 +59,7 @@ def error_page(job: ReportJob, error: str, cell: str) -> str:
     return (
         f'<!DOCTYPE html><html lang="{job.language}"><head><meta charset="utf-8">'
         f"<title>{esc(job.title)}: {esc(translate('index_failed', job.language))}</title>"
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-        "pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>"
+        f"<style>{ERROR_PAGE_CSS}</style></head><body>"
         f"<h1>{esc(job.title)}</h1>"
         f"<p><strong>{esc(translate('index_failed', job.language))}</strong></p>"
         f"<h2>{esc(translate('index_failing_cell', job.language))}</h2><pre>{esc(cell)}</pre>"
@@ -114,8 +108,7 @@ def write_index(results: Sequence[ReportResult], edition: int, out_dir: Path) ->
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>cxbench {edition}</title>"
-        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
-        ".failed{color:#b00}.kind{color:#666;font-size:90%}</style></head><body>"
+        f"<style>{INDEX_CSS}</style></head><body>"
         f"<h1>{esc(translate('index_title', 'en', edition=edition))}</h1>"
         f"{''.join(sections)}</body></html>"
     )
