@@ -39,6 +39,7 @@ from .columns import (
 )
 from .commentary import THEMES, Commentary, Entry, Expert, load_commentary
 from .comparison import GroupComparison, compare_groups, group_vs_rest
+from .editions import EditionInputs, edition_inputs, find_edition_files
 from .errors import (
     CommentaryError,
     CxbenchError,
@@ -100,7 +101,7 @@ from .privacy import (
     suppression_note,
 )
 from .reliability import cronbach_alpha_by_dimension, item_analysis
-from .report import EditionInputs, edition_inputs, find_edition_files, write_edition_tables
+from .report import write_edition_tables
 from .scorecard import Scorecard, participant_scorecard
 from .scoring import (
     dimension_scores,

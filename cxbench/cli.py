@@ -24,6 +24,7 @@ from .columns import (
     write_column_mapping,
 )
 from .comparison import CORRECTIONS, compare_groups
+from .editions import find_edition_files
 from .errors import (
     CxbenchError,
     ParameterError,
@@ -48,7 +49,6 @@ from .publish import (
 )
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import (
-    find_edition_files,
     summary_json,
     tables_summary,
     write_edition_tables,

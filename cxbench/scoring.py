@@ -34,7 +34,6 @@ __all__ = [
     "MISSING_GROUP",
     "dimension_scores",
     "group_respondent_scores",
-    "group_table",
     "grouped_scores",
     "item_distribution",
     "item_respondent_scores",
@@ -46,6 +45,7 @@ __all__ = [
     "respondent_scores",
     "reverse_items",
     "score_matrix",
+    "scores_from_totals",
     "sort_tidy",
 ]
 
@@ -369,7 +369,7 @@ def dimension_scores(
     answered, points = _points(values, instrument)
     codes, names = pd.factorize(groups.to_numpy(dtype=object), sort=False)
     counts, sums = point_totals(points, answered, codes, len(names), instrument, min_answered)
-    table = group_table(list(names), counts, sums, instrument, method=method)
+    table = scores_from_totals(list(names), counts, sums, instrument, method=method)
     return shown_groups(table, min_n, keys=["dimension"])
 
 
@@ -386,7 +386,7 @@ def point_totals(
 
     Points are whole numbers, so their totals are exact whatever the order of summing:
     totals of batches add up to the totals of the whole file, and
-    :func:`group_table` turns them into the same means either way.
+    :func:`scores_from_totals` turns them into the same means either way.
 
     Parameters
     ----------
@@ -429,7 +429,7 @@ def point_totals(
     return counts, sums
 
 
-def group_table(
+def scores_from_totals(
     names: Sequence[str],
     counts: np.ndarray,
     sums: np.ndarray,
@@ -451,7 +451,7 @@ def group_table(
     >>> inst = load_instrument()
     >>> counts, sums = point_totals(np.array([[16, 12, 2], [12, 12, 12]]),
     ...                             np.array([[4, 3, 1], [4, 4, 4]]), np.array([0, 0]), 1, inst)
-    >>> group_table(["all"], counts, sums, inst)
+    >>> scores_from_totals(["all"], counts, sums, inst)
       group dimension  n  score
     0   all   measure  2   70.0
     1   all    manage  2   70.0

@@ -32,10 +32,10 @@ from .privacy import group_key, shown_groups
 from .scoring import (
     MISSING_GROUP,
     Method,
-    group_table,
     point_totals,
     points_to_scores,
     resolve_min_answered,
+    scores_from_totals,
 )
 
 __all__ = ["StreamResult", "score_parquet"]
@@ -118,7 +118,9 @@ class _Groups:
         self.sums += sums
 
     def table(self, method: Method, min_n: int) -> pd.DataFrame:
-        table = group_table(self.names, self.counts, self.sums, self.instrument, method=method)
+        table = scores_from_totals(
+            self.names, self.counts, self.sums, self.instrument, method=method
+        )
         return shown_groups(table, min_n, keys=["dimension"])
 
 

@@ -218,8 +218,8 @@ def plan_reports(
     """
     from ..commentary import load_commentary
     from ..comparison import compare_groups
+    from ..editions import edition_inputs
     from ..instrument import load_instrument
-    from ..report import edition_inputs
     from ..validation import load_responses
 
     for language in languages:
@@ -372,8 +372,8 @@ def plan_scorecards(
         Before anything runs: a participant id that is not in the data, an unknown
         language, a missing notebook or data file.
     """
+    from ..editions import edition_inputs
     from ..instrument import load_instrument
-    from ..report import edition_inputs
     from ..validation import load_responses
 
     for language in languages:

@@ -1,0 +1,113 @@
+"""Editions: the data files of a benchmark's editions in a data folder.
+
+A data folder holds one file per edition, ``benchmark_<edition>.<ext>`` (CSV, XLSX,
+Parquet or SPSS); :func:`find_edition_files` lists them, :func:`edition_inputs` finds
+one edition's file and the one before it (for the change since then).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ParameterError
+
+__all__ = ["EditionInputs", "edition_inputs", "find_edition_files"]
+
+
+_EDITION_FILE = re.compile(r"^benchmark_(\d{4})\.(csv|xlsx|parquet|sav)$", re.IGNORECASE)
+
+
+def find_edition_files(folder: str | Path) -> dict[int, Path]:
+    """The edition files in ``folder``: ``benchmark_<year>.csv`` (or xlsx, parquet, sav).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("benchmark_2023.csv", "benchmark_2022.csv", "notes.txt"):
+    ...     _ = (folder / name).write_text("x", encoding="utf-8")
+    >>> {year: path.name for year, path in find_edition_files(folder).items()}
+    {2022: 'benchmark_2022.csv', 2023: 'benchmark_2023.csv'}
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ParameterError("data", str(folder), "no such folder")
+    found: dict[int, Path] = {}
+    for path in sorted(folder.iterdir()):
+        match = _EDITION_FILE.match(path.name)
+        if match:
+            edition = int(match.group(1))
+            if edition in found:
+                raise ParameterError(
+                    "data",
+                    str(folder),
+                    f"two files for edition {edition}: {found[edition].name}, {path.name}",
+                )
+            found[edition] = path
+    return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True)
+class EditionInputs:
+    """The data file of an edition and, when there is one, of the edition before it."""
+
+    edition: int
+    path: Path
+    previous_edition: int | None
+    previous_path: Path | None
+
+
+def edition_inputs(data: str | Path, edition: int, previous: int | None = None) -> EditionInputs:
+    """Find an edition's data file, and its predecessor's, in a data folder.
+
+    Parameters
+    ----------
+    data : str or Path
+        A folder of ``benchmark_<year>`` files, or one data file (then there is no
+        previous edition unless a sibling ``benchmark_<year>`` file is older).
+    edition : int
+        The edition (year) to report.
+    previous : int, optional
+        The edition to compare with; by default the latest one before ``edition``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("benchmark_2021.csv", "benchmark_2023.csv"):
+    ...     _ = (folder / name).write_text("x", encoding="utf-8")
+    >>> found = edition_inputs(folder, 2023)
+    >>> found.path.name, found.previous_edition
+    ('benchmark_2023.csv', 2021)
+    >>> edition_inputs(folder, 2021).previous_path is None
+    True
+    """
+    if isinstance(edition, bool) or not isinstance(edition, int):
+        raise ParameterError("edition", edition, "must be a year, e.g. 2023")
+    data = Path(data)
+    if data.is_file():
+        files = find_edition_files(data.parent)
+        match = _EDITION_FILE.match(data.name)
+        if not match or int(match.group(1)) != edition:
+            files = {edition: data}
+    else:
+        files = find_edition_files(data)
+    if edition not in files:
+        known = ", ".join(map(str, files)) or "none"
+        raise ParameterError(
+            "edition", edition, f"no data file for it in {data} (editions: {known})"
+        )
+    if previous is not None:
+        if isinstance(previous, bool) or not isinstance(previous, int) or previous >= edition:
+            raise ParameterError("previous_edition", previous, f"must be a year before {edition}")
+        if previous not in files:
+            known = ", ".join(map(str, files))
+            raise ParameterError(
+                "previous_edition", previous, f"no data file for it in {data} (editions: {known})"
+            )
+    else:
+        earlier = [year for year in files if year < edition]
+        previous = max(earlier) if earlier else None
+    return EditionInputs(edition, files[edition], previous, files.get(previous))
