@@ -156,6 +156,39 @@ def _dimension_names(instrument: Instrument, language: str) -> dict[str, str]:
     return {dim.id: dim.name(language) for dim in instrument.dimensions}
 
 
+def _numbers(values: pd.Series, language: str, decimals: int = 1) -> pd.Series:
+    """A column of numbers as the language writes them."""
+    return values.map(lambda v: format_number(v, language, decimals))
+
+
+def _intervals(
+    frame: pd.DataFrame,
+    language: str,
+    low: str = "ci_low",
+    high: str = "ci_high",
+    decimals: int = 1,
+) -> list[str]:
+    """The intervals of two columns of bounds (``–`` where one is missing)."""
+    return [
+        format_interval(lo, hi, language, decimals)
+        for lo, hi in zip(frame[low], frame[high], strict=True)
+    ]
+
+
+def _mean_and_n(frame: pd.DataFrame, n: str, mean: str, language: str) -> list[str]:
+    """``mean (n = n)`` cells, e.g. ``71.2 (n = 45)``."""
+    return [
+        f"{format_number(m, language, 1)} (n = {format_number(k, language, 0)})"
+        for k, m in zip(frame[n], frame[mean], strict=True)
+    ]
+
+
+def _p_adj_header(correction: str, language: str) -> tuple[str, bool]:
+    """The header of a corrected p-value column, naming the correction."""
+    text = translate("col_p_adj", language, correction=correction_name(correction, language))
+    return (text, True)
+
+
 def overall_table(
     comparison: GroupComparison,
     instrument: Instrument,
@@ -181,12 +214,9 @@ def overall_table(
     out = pd.DataFrame(
         {
             "dimension": frame["dimension"].map(names),
-            "n": frame["n"].map(lambda v: format_number(v, language, 0)),
-            "mean": frame["mean"].map(lambda v: format_number(v, language, 1)),
-            "ci": [
-                format_interval(lo, hi, language)
-                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
-            ],
+            "n": _numbers(frame["n"], language, 0),
+            "mean": _numbers(frame["mean"], language),
+            "ci": _intervals(frame, language),
         }
     )
     columns = {
@@ -253,12 +283,9 @@ def group_table(
         {
             "group": groups["group"],
             "dimension": groups["dimension"].map(names),
-            "n": groups["n"].map(lambda v: format_number(v, language, 0)),
-            "mean": groups["mean"].map(lambda v: format_number(v, language, 1)),
-            "ci": [
-                format_interval(lo, hi, language)
-                for lo, hi in zip(groups.ci_low, groups.ci_high, strict=True)
-            ],
+            "n": _numbers(groups["n"], language, 0),
+            "mean": _numbers(groups["mean"], language),
+            "ci": _intervals(groups, language),
         }
     )
     return _build(
@@ -392,14 +419,7 @@ def posthoc_table(
             "a": (translate("col_group_a", language), False),
             "b": (translate("col_group_b", language), False),
             "diff": (translate("col_difference", language), True),
-            "p_adj": (
-                translate(
-                    "col_p_adj",
-                    language,
-                    correction=correction_name(comparison.correction, language),
-                ),
-                True,
-            ),
+            "p_adj": _p_adj_header(comparison.correction, language),
         },
     )
 
@@ -431,24 +451,14 @@ def difference_table(
     else:
         raise ParameterError("frame", "columns", "needs group_vs_rest or edition_difference")
     names = _dimension_names(instrument, language)
-    num = format_number
     out = pd.DataFrame(
         {
             "dimension": frame["dimension"].map(names),
             "group": [group_name(g, language) for g in frame["group"].astype(str)],
-            "a": [
-                f"{num(m, language, 1)} (n = {num(n, language, 0)})"
-                for n, m in zip(frame[first[0]], frame[first[1]], strict=True)
-            ],
-            "b": [
-                f"{num(m, language, 1)} (n = {num(n, language, 0)})"
-                for n, m in zip(frame[second[0]], frame[second[1]], strict=True)
-            ],
+            "a": _mean_and_n(frame, *first, language),
+            "b": _mean_and_n(frame, *second, language),
             "diff": frame["diff"].map(lambda v: format_signed(v, language)),
-            "ci": [
-                format_interval(lo, hi, language)
-                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
-            ],
+            "ci": _intervals(frame, language),
             "p_adj": frame["p_adj"].map(lambda v: format_p(v, language)),
         }
     )
@@ -461,10 +471,7 @@ def difference_table(
             "b": (translate(labels[1], language), True),
             "diff": (translate("col_difference", language), True),
             "ci": (_ci_header(confidence, language), True),
-            "p_adj": (
-                translate("col_p_adj", language, correction=correction_name(correction, language)),
-                True,
-            ),
+            "p_adj": _p_adj_header(correction, language),
         },
     )
 
@@ -544,17 +551,11 @@ def trend_table(
         {
             "dimension": frame["dimension"].map(names),
             "edition": frame["edition"].astype(str),
-            "n": frame["n"].map(lambda v: format_number(v, language, 0)),
-            "mean": frame["mean"].map(lambda v: format_number(v, language, 1)),
-            "ci": [
-                format_interval(lo, hi, language)
-                for lo, hi in zip(frame.ci_low, frame.ci_high, strict=True)
-            ],
+            "n": _numbers(frame["n"], language, 0),
+            "mean": _numbers(frame["mean"], language),
+            "ci": _intervals(frame, language),
             "change": frame["change"].map(lambda v: format_signed(v, language)),
-            "change_ci": [
-                format_interval(lo, hi, language) if pd.notna(lo) else "–"
-                for lo, hi in zip(frame.change_ci_low, frame.change_ci_high, strict=True)
-            ],
+            "change_ci": _intervals(frame, language, "change_ci_low", "change_ci_high"),
             "p_adj": frame["p_adj"].map(lambda v: format_p(v, language)),
         }
     )
@@ -569,10 +570,7 @@ def trend_table(
             "ci": (ci, True),
             "change": (translate("col_change", language), True),
             "change_ci": (ci, True),
-            "p_adj": (
-                translate("col_p_adj", language, correction=correction_name("holm", language)),
-                True,
-            ),
+            "p_adj": _p_adj_header("holm", language),
         },
     )
 
@@ -604,14 +602,11 @@ def nps_table(table: pd.DataFrame, *, language: str = "en", by: str | None = Non
     out = pd.DataFrame(
         {
             "group": [group_name(g, language) for g in table["group"]],
-            "n": table["n"].map(lambda v: format_number(v, language, 0)),
-            "promoters": table["promoters"].map(lambda v: format_number(v, language, 1)),
-            "detractors": table["detractors"].map(lambda v: format_number(v, language, 1)),
+            "n": _numbers(table["n"], language, 0),
+            "promoters": _numbers(table["promoters"], language),
+            "detractors": _numbers(table["detractors"], language),
             "nps": table["nps"].map(lambda v: format_minus(v, language, 1)),
-            "ci": [
-                format_interval(lo, hi, language)
-                for lo, hi in zip(table.ci_low, table.ci_high, strict=True)
-            ],
+            "ci": _intervals(table, language),
         }
     )
     group_header = column_label(by, language) if by else translate("col_group_plain", language)
@@ -647,12 +642,9 @@ def correlation_table(
     out = pd.DataFrame(
         {
             "dimension": table["dimension"].map(names),
-            "n": table["n"].map(lambda v: format_number(v, language, 0)),
+            "n": _numbers(table["n"], language, 0),
             "r": table["r"].map(lambda v: format_minus(v, language, 2)),
-            "ci": [
-                format_interval(lo, hi, language, 2)
-                for lo, hi in zip(table.ci_low, table.ci_high, strict=True)
-            ],
+            "ci": _intervals(table, language, decimals=2),
             "p": table["p"].map(lambda v: format_p(v, language)),
         }
     )
@@ -749,8 +741,8 @@ def scorecard_item_table(
     out = pd.DataFrame(
         {
             "statement": [instrument.item(i).label(language) for i in frame["item"]],
-            "score": frame["score"].map(lambda v: format_number(v, language, 1)),
-            "reference": frame["reference_mean"].map(lambda v: format_number(v, language, 1)),
+            "score": _numbers(frame["score"], language),
+            "reference": _numbers(frame["reference_mean"], language),
             "gap": frame["gap"].map(lambda v: format_signed(v, language)),
         }
     )
