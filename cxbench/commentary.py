@@ -24,7 +24,7 @@ import yaml
 
 from . import limits
 from .errors import CommentaryError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, in_language
 
 __all__ = ["THEMES", "Commentary", "Entry", "Expert", "load_commentary"]
 
@@ -61,7 +61,7 @@ class Expert:
         'Panellist A, CX consultant, a consultancy'
         """
         parts = (self.name, self.role, self.organisation)
-        return ", ".join(p.get(language) or p["en"] for p in parts)
+        return ", ".join(in_language(p, language) for p in parts)
 
 
 @dataclass(frozen=True)

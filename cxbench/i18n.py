@@ -33,6 +33,7 @@ __all__ = [
     "format_p",
     "format_signed",
     "group_name",
+    "in_language",
     "messages",
     "translate",
 ]
@@ -236,3 +237,17 @@ def group_name(group: object, language: str = "en") -> str:
     """
     text = str(group)
     return translate("benchmark_all", check_language(language)) if text == "all" else text
+
+
+def in_language(texts: Mapping[str, Any], language: str, default: Any = None) -> Any:
+    """``texts`` in ``language``, else in English, else ``default``: the one fallback of
+    every text given per language (statements, scale labels, names, commentary).
+
+    Examples
+    --------
+    >>> in_language({"en": "Measure", "tr": "Ölç"}, "tr"), in_language({"en": "Measure"}, "ru")
+    ('Ölç', 'Measure')
+    >>> in_language({}, "tr", default="measure")
+    'measure'
+    """
+    return texts.get(language) or texts.get("en") or default

@@ -22,6 +22,7 @@ import yaml
 
 from . import limits
 from .errors import InstrumentError
+from .i18n import in_language
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
@@ -115,11 +116,8 @@ class Scale:
         >>> Scale(0, 2).point_labels("ru")
         ('0', '1', '2')
         """
-        return tuple(
-            self.labels.get(language)
-            or self.labels.get("en")
-            or [str(p) for p in range(self.min, self.max + 1)]
-        )
+        points = [str(p) for p in range(self.min, self.max + 1)]
+        return tuple(in_language(self.labels, language, points))
 
     @property
     def points(self) -> int:
@@ -166,7 +164,7 @@ class Item:
 
     def label(self, language: str = "en") -> str:
         """The statement in ``language``, falling back to English."""
-        return self.text.get(language) or self.text["en"]
+        return in_language(self.text, language)
 
 
 @dataclass(frozen=True)
@@ -186,7 +184,7 @@ class Dimension:
 
     def name(self, language: str = "en") -> str:
         """The dimension's label in ``language``, falling back to English."""
-        return self.label.get(language) or self.label.get("en") or self.id
+        return in_language(self.label, language, self.id)
 
     @property
     def default_min_answered(self) -> int:

@@ -341,20 +341,24 @@ def finding_change(
 ) -> str:
     """How each dimension moved since the previous edition (``edition_difference``)."""
     language = check_language(language)
-    overall = change[change["group"] == "all"]
+    parts = _changes(change[change["group"] == "all"], instrument, language, alpha)
+    return translate("finding_change", language, previous=previous, changes=parts)
+
+
+def _changes(rows: pd.DataFrame, instrument: Instrument, language: str, alpha: float) -> str:
+    """Each dimension's signed change, said to be significant or not (``p_adj``)."""
     parts = []
-    for row in overall.itertuples():
-        signed = format_signed(row.diff, language)
+    for row in rows.itertuples():
         key = "change_significant" if row.p_adj < alpha else "change_not_significant"
         parts.append(
             translate(
                 key,
                 language,
                 dimension=instrument.dimension(row.dimension).name(language),
-                diff=signed,
+                diff=format_signed(row.diff, language),
             )
         )
-    return translate("finding_change", language, previous=previous, changes=", ".join(parts))
+    return ", ".join(parts)
 
 
 def finding_success(
@@ -438,22 +442,9 @@ def finding_paired(
 ) -> str:
     """The returning organisations' change per dimension (``trends.paired_change``)."""
     language = check_language(language)
-    parts = []
-    for row in paired.itertuples():
-        signed = format_signed(row.diff, language)
-        key = "change_significant" if row.p_adj < alpha else "change_not_significant"
-        parts.append(
-            translate(
-                key,
-                language,
-                diff=signed,
-                dimension=instrument.dimension(row.dimension).name(language),
-            )
-        )
+    parts = _changes(paired, instrument, language, alpha)
     n = int(paired["n_pairs"].min()) if len(paired) else 0
-    return translate(
-        "finding_paired", language, n=format_number(n, language, 0), changes=", ".join(parts)
-    )
+    return translate("finding_paired", language, n=format_number(n, language, 0), changes=parts)
 
 
 _NPS_FIELDS = (("nps", "nps"), ("low", "ci_low"), ("high", "ci_high"))
