@@ -15,6 +15,7 @@ __all__ = [
     "InstrumentError",
     "ParameterError",
     "UnusableFileError",
+    "one_line",
 ]
 
 
@@ -121,3 +122,14 @@ class ParameterError(CxbenchError):
         self.value = value
         self.problem = problem
         super().__init__(f"{name}={value!r}: {problem}")
+
+
+def one_line(exc: BaseException) -> str:
+    """A library's error message on one line (some span several).
+
+    Examples
+    --------
+    >>> one_line(ValueError("Unable to read workbook.\\nPlease see the exception."))
+    'Unable to read workbook. Please see the exception.'
+    """
+    return " ".join(str(exc).split())

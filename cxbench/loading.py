@@ -22,31 +22,27 @@ from __future__ import annotations
 
 import codecs
 import csv
-import functools
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 import pandas as pd
 import yaml
 
 from . import limits
-from .errors import ParameterError, UnusableFileError
+from .errors import ParameterError, UnusableFileError, one_line
 from .layouts import LAYOUTS, Layout, describe_columns, detect_layout
+from .sniffing import detect_delimiter, detect_encoding  # what a text file is
+from .workbooks import check_cells, check_zip, scan_sheet
 
 __all__ = [
     "RawTable",
     "dataset_note",
-    "detect_delimiter",
-    "detect_encoding",
     "read_table",
 ]
 
-_DELIMITERS = ",;\t|"
 #: Rows read as text to recognise a layout (the column names excluded).
 _LAYOUT_ROWS = 3
 
@@ -121,179 +117,6 @@ class RawTable:
             return f"{self.layout} ({Layout(self.layout).platform}, {self.format} file)"
         plural = "s" if rows > 1 else ""
         return f"{self.layout} ({Layout(self.layout).platform}, {rows} header row{plural})"
-
-
-#: Letters of the Turkish alphabet (lower case), with the circumflexed vowels of loanwords.
-_TURKISH_LETTERS = frozenset("abcçdefgğhıijklmnoöprsştuüvyzâîû")
-#: Letters of Icelandic and Faroese, the languages that write ð, þ and ý in cp1252.
-_NORDIC_LETTERS = frozenset("abdefghijklmnoprstuvxyáðéíóúýþæöø")
-_FRONT, _BACK = frozenset("eiöü"), frozenset("aıou")
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _turkish_word(word: str) -> bool:
-    """Could ``word`` (as cp1254 reads it) be Turkish: its alphabet, ğ after a vowel."""
-    lower = word.replace("I", "ı").replace("İ", "i").lower()
-    if not set(lower) <= _TURKISH_LETTERS:
-        return False
-    return all(i > 0 and lower[i - 1] in "aeıioöuüâîû" for i, c in enumerate(lower) if c == "ğ")
-
-
-def _nordic_word(word: str) -> bool:
-    """Could ``word`` (as cp1252 reads it) be Icelandic or Faroese: alphabet, ð not first."""
-    lower = word.lower()
-    return set(lower) <= _NORDIC_LETTERS and not lower.startswith("ð")
-
-
-def _harmonic(word: str) -> bool:
-    """Turkish vowel harmony: the vowels all front (e i ö ü) or all back (a ı o u)."""
-    vowels = set(word.replace("I", "ı").replace("İ", "i").lower()) & (_FRONT | _BACK)
-    return vowels <= _FRONT or vowels <= _BACK
-
-
-def _western_or_turkish(raw: bytes, source: str) -> str:
-    """Choose cp1252 or cp1254 for Latin code-page text, or refuse when unsure.
-
-    The two code pages differ in six letters (cp1252 ``Ð Ý Þ ð ý þ``, cp1254
-    ``Ğ İ Ş ğ ı ş``) and in ``Ž ž`` (cp1252 only). Each word holding one of them is
-    read both ways: a reading outside its language's alphabet (``Şórshöfn``,
-    ``Müþteri``) is ruled out. A word both readings allow counts for Turkish only
-    when it obeys Turkish vowel harmony (``Şirket``, ``Sağlık``); words for both
-    languages, or a word for neither, leave the choice to the user.
-    """
-    turkish = raw.decode("cp1254", errors="replace")
-    western = raw.decode("cp1252", errors="replace")
-    if turkish == western:
-        return "cp1254"  # the same text either way
-    if "\ufffd" in turkish and "\ufffd" not in western:
-        return "cp1252"  # Ž or ž: cp1254 has no such byte
-    votes: dict[str, tuple[int, str, str]] = {}
-    unsure: tuple[int, str, str] | None = None
-    for match in _WORD.finditer(turkish):
-        start, end = match.span()
-        as_turkish, as_western = match.group(), western[start:end]
-        if as_turkish == as_western:
-            continue
-        line = raw.count(b"\n", 0, start) + 1
-        is_turkish, is_western = _turkish_word(as_turkish), _nordic_word(as_western)
-        if is_turkish and is_western and _harmonic(as_turkish):
-            votes.setdefault("tie", (line, as_turkish, as_western))
-        elif is_turkish != is_western:
-            votes.setdefault("cp1254" if is_turkish else "cp1252", (line, as_turkish, as_western))
-        else:
-            unsure = unsure or (line, as_turkish, as_western)
-    decided = {"cp1254", "cp1252"} & set(votes)
-    if len(decided) == 1 and unsure is None:
-        return decided.pop()
-    if not decided and "tie" in votes and unsure is None:
-        return "cp1254"
-    if len(decided) == 2:
-        line, as_turkish, as_western = votes["cp1252"]
-        other = votes["cp1254"]
-        problem = (
-            f"the text mixes Western European (cp1252) words, e.g. {as_western!r} on line "
-            f"{line}, with Turkish (cp1254) ones, e.g. {other[1]!r} on line {other[0]}"
-        )
-    else:
-        line, as_turkish, as_western = unsure or votes["tie"]
-        problem = (
-            f"cannot tell the encoding: line {line} reads {as_western!r} as Western European "
-            f"(cp1252) but {as_turkish!r} as Turkish (cp1254)"
-        )
-    raise UnusableFileError(
-        source or "(text)", f"{problem}; name it with --encoding cp1252 or --encoding cp1254"
-    )
-
-
-def detect_encoding(raw: bytes, *, source: str = "") -> str:
-    """Name the text encoding of ``raw``: UTF-8 (BOM or not), UTF-16, cp1252, cp1254 or cp1251.
-
-    UTF-8 is tried strictly first. Bytes that are not UTF-8 are Windows code page
-    text; telling Cyrillic (1251) from Latin (1252 Western, 1254 Turkish) needs a
-    judgement, because every byte decodes in each. Survey exports are mostly ASCII
-    with a few national letters, too little for statistical detectors, so the rule
-    used is about word shape: Latin national letters sit *inside* Latin words
-    (``Müşteri``), next to ASCII letters, while Russian words are made wholly of
-    non-ASCII bytes. Western and Turkish text differ in six letters only (``Þ/Ş``,
-    ``ð/ğ``, ``ý/ı``...): each word holding one is read both ways and the reading
-    outside its language's alphabet is ruled out (``Şórshöfn`` is not Turkish,
-    ``Müþteri`` not Icelandic); when that leaves a doubt, the text is refused rather
-    than guessed.
-
-    Parameters
-    ----------
-    raw : bytes
-    source : str, optional
-        The file, named in the error.
-
-    Raises
-    ------
-    UnusableFileError
-        When the text could be Western European or Turkish and nothing tells which;
-        the message quotes the word both ways and asks for ``--encoding``.
-
-    Examples
-    --------
-    >>> detect_encoding("Müşteri".encode("cp1254")), detect_encoding("Банк".encode("cp1251"))
-    ('cp1254', 'cp1251')
-    >>> detect_encoding("Þórshöfn;Ærø".encode("cp1252"))
-    'cp1252'
-    >>> detect_encoding("\\ufeffid".encode("utf-8")), detect_encoding("Banka".encode())
-    ('utf-8-sig', 'utf-8')
-    >>> detect_encoding("id\\nEgilsstaðir".encode("cp1252"), source="s.csv")
-    Traceback (most recent call last):
-    ...
-    cxbench.errors.UnusableFileError: s.csv: cannot tell the encoding: line 2 reads 'Egilsstaðir'
-    as Western European (cp1252) but 'Egilsstağir' as Turkish (cp1254); name it with --encoding
-    cp1252 or --encoding cp1254
-    """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        return "utf-8"
-    inside_latin = beside_other = 0
-    for position, byte in enumerate(raw):
-        if byte < 0x80:
-            continue
-        neighbours = raw[max(position - 1, 0) : position] + raw[position + 1 : position + 2]
-        if any(chr(b).isascii() and chr(b).isalpha() for b in neighbours):
-            inside_latin += 1
-        else:
-            beside_other += 1
-    # Russian words give (almost) no byte beside a Latin letter; a Turkish word that
-    # starts with two national letters (Öğrenci) still gives one in two.
-    if inside_latin * 3 < beside_other:
-        return "cp1251"
-    return _western_or_turkish(raw, source)
-
-
-def detect_delimiter(text: str) -> str:
-    """Find the field delimiter of delimited ``text``: one of ``, ; TAB |``.
-
-    :class:`csv.Sniffer` is asked first; when it cannot decide, the delimiter that
-    splits the header line into the most fields wins (a comma for a single column).
-
-    Examples
-    --------
-    >>> detect_delimiter("id;sector;measure_1\\nR1;Finans;4\\n")
-    ';'
-    >>> detect_delimiter('id,answer\\nR1,"Ni soglasen, ni ne soglasen"\\n')
-    ','
-    """
-    sample = "\n".join(text[: 2**20].splitlines()[:50])  # 50 lines, of at most 1 MB
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
-    except csv.Error:
-        header = sample.split("\n", 1)[0]
-        counts = {d: header.count(d) for d in _DELIMITERS}
-        best = max(counts, key=lambda d: counts[d])
-        return best if counts[best] else ","
 
 
 def _kind(path: Path, head: bytes) -> str:
@@ -431,17 +254,6 @@ def _check_header(table: RawTable) -> None:
 def _column_names(header: list[str]) -> list[str]:
     """Names for ``data``: the header's, a blank one as ``(column N)``."""
     return [name if name else f"(column {i})" for i, name in enumerate(header, start=1)]
-
-
-def _reason(exc: BaseException) -> str:
-    """A library's error message on one line (some span several).
-
-    Examples
-    --------
-    >>> _reason(ValueError("Unable to read workbook.\\nPlease see the exception."))
-    'Unable to read workbook. Please see the exception.'
-    """
-    return " ".join(str(exc).split())
 
 
 def _as_text(value: Any) -> str:
@@ -591,7 +403,7 @@ def _csv_records(reader: Any, name: str, count: int | None = None) -> list[tuple
                 "(cxbench.limits.MAX_CSV_FIELD_CHARS): a quote left open, or not a table",
                 row=reader.line_num,
             ) from None
-        raise UnusableFileError(name, f"not a readable delimited table ({_reason(exc)})") from None
+        raise UnusableFileError(name, f"not a readable delimited table ({one_line(exc)})") from None
     finally:
         csv.field_size_limit(previous)
     return records
@@ -633,191 +445,14 @@ def _text_table(
     )
 
 
-def _check_zip(name: str, path: Path) -> None:
-    """Refuse a zip bomb from the zip's directory, before anything is unzipped."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
-        raise UnusableFileError(name, f"not a readable XLSX workbook ({_reason(exc)})") from None
-    total = 0
-    for member in members:
-        total += member.file_size
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size >= limits.RATIO_CHECKED_FROM_BYTES and (
-            ratio > limits.MAX_COMPRESSION_RATIO
-        ):
-            raise UnusableFileError(
-                name,
-                f"refused as a possible zip bomb: {member.filename!r} unzips to "
-                f"{member.file_size:,} bytes, {ratio:,.0f} times its zipped size (the most "
-                f"accepted is {limits.MAX_COMPRESSION_RATIO}, cxbench.limits."
-                "MAX_COMPRESSION_RATIO)",
-            )
-        if total > limits.MAX_UNZIPPED_BYTES:
-            raise UnusableFileError(
-                name,
-                f"refused as a possible zip bomb: its members unzip to more than "
-                f"{limits.MAX_UNZIPPED_BYTES:,} bytes (cxbench.limits.MAX_UNZIPPED_BYTES)",
-            )
-
-
-@dataclass
-class _SheetScan:
-    """What one pass over a worksheet's XML found (see :func:`_scan_sheet`)."""
-
-    title: str
-    rows: int = 0
-    columns: int = 0
-    #: cells holding a formula but no saved value: (reference, row, column, formula)
-    formulas: list[tuple[str, int, int, str]] = field(default_factory=list)
-    #: merged ranges, e.g. ``A2:A4``
-    merged: list[str] = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=4096)
-def _column_index(letters: str) -> int:
-    """``A`` -> 1, ``XFD`` -> 16384; ValueError for anything else."""
-    if not 1 <= len(letters) <= 3 or not letters.isascii() or not letters.isupper():
-        raise ValueError(f"not a cell reference column: {letters!r}")
-    return functools.reduce(lambda total, c: total * 26 + ord(c) - 64, letters, 0)
-
-
-def _scan_sheet(name: str, path: Path) -> _SheetScan:
-    """Stream the first worksheet's XML once (expat), before pandas reads it.
-
-    Finds the extent the cells actually span (refused past :data:`limits.MAX_CELLS`
-    at the first cell beyond it, whatever the declared dimension says: pandas pads
-    every row to the widest), formulas without a saved value and merged ranges;
-    malformed XML is refused here too. Nothing is kept per cell, so memory stays
-    flat; expat (2.4 and later) refuses entity-expansion bombs itself.
-    """
-    from openpyxl import load_workbook
-
-    try:
-        # a file object: openpyxl refuses a name that does not end in .xlsx
-        with path.open("rb") as handle:
-            book = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
-            try:
-                sheets = book.worksheets
-                if not sheets:
-                    raise UnusableFileError(name, "the workbook has no worksheet")
-                sheet = sheets[0]
-                title, member = sheet.title, sheet._worksheet_path  # openpyxl's part name
-            finally:
-                book.close()
-    except UnusableFileError:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise UnusableFileError(name, f"not a readable XLSX workbook ({_reason(exc)})") from None
-    scan = _SheetScan(title)
-    state: dict[str, Any] = {"row": 0, "column": 0, "cell": None, "formula": None, "in": None}
-
-    def start(tag: str, attributes: dict[str, str]) -> None:
-        tag = tag.rpartition(" ")[2]
-        if tag == "c":
-            reference = attributes.get("r")
-            if reference:
-                digits = len(reference) - len(reference.rstrip("0123456789"))
-                state["row"] = int(reference[-digits:]) if digits else state["row"]
-                state["column"] = _column_index(reference[: len(reference) - digits])
-            else:
-                state["column"] += 1
-            row, column = state["row"], state["column"]
-            scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, column)
-            if scan.rows * scan.columns > limits.MAX_CELLS:
-                raise UnusableFileError(
-                    name,
-                    f"worksheet {title!r} spans {scan.rows:,} rows x {scan.columns:,} "
-                    f"columns (to cell {reference or (row, column)}), more than "
-                    f"{limits.MAX_CELLS:,} cells (cxbench.limits.MAX_CELLS)",
-                )
-            state["cell"], state["formula"], state["value"] = reference, None, ""
-        elif tag in ("f", "v"):
-            state["in"] = tag
-            if tag == "f":
-                state["formula"] = ""
-        elif tag == "row":
-            state["row"] = int(attributes.get("r") or state["row"] + 1)
-            state["column"] = 0
-        elif tag == "mergeCell":
-            scan.merged.append(attributes.get("ref") or "?")
-
-    def text(data: str) -> None:
-        if state["in"] == "f":
-            state["formula"] += data
-        elif state["in"] == "v":
-            state["value"] += data
-
-    def end(tag: str) -> None:
-        tag = tag.rpartition(" ")[2]
-        if tag in ("f", "v"):
-            state["in"] = None
-        elif tag == "c" and state["formula"] is not None and not state["value"].strip():
-            row, column = state["row"], state["column"]
-            reference = state["cell"] or f"R{row}C{column}"
-            scan.formulas.append((reference, row, column, state["formula"]))
-
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartElementHandler, parser.EndElementHandler = start, end
-    parser.CharacterDataHandler, parser.buffer_text = text, True
-    try:
-        with zipfile.ZipFile(path) as archive, archive.open(member) as source:
-            parser.ParseFile(source)
-    except UnusableFileError:
-        raise
-    except (expat.ExpatError, ValueError, KeyError, zipfile.BadZipFile, OSError) as exc:
-        raise UnusableFileError(
-            name, f"not a readable XLSX workbook (worksheet {title!r}: {_reason(exc)})"
-        ) from None
-    return scan
-
-
-def _check_cells(name: str, scan: _SheetScan, names: list[str]) -> None:
-    """Refuse formulas without saved values and merged cells, naming where they are."""
-    from openpyxl.utils.cell import range_boundaries
-
-    def column_name(column: int) -> str | None:
-        return names[column - 1] if 0 < column <= len(names) else None
-
-    if scan.formulas:
-        reference, row, column, formula = scan.formulas[0]
-        more = len(scan.formulas) - 1
-        raise UnusableFileError(
-            name,
-            f"cell {reference} of worksheet {scan.title!r} holds a formula without a saved "
-            f"value (={formula})"
-            + (f", and {more:,} more cells do" if more else "")
-            + "; open and save the file in Excel, or export values",
-            row=row,
-            column=column_name(column),
-        )
-    if scan.merged:
-        reference = scan.merged[0]
-        try:
-            first_column, first_row, _, _ = range_boundaries(reference)
-        except (ValueError, TypeError):
-            first_column = first_row = None
-        more = len(scan.merged) - 1
-        raise UnusableFileError(
-            name,
-            f"cells {reference} of worksheet {scan.title!r} are merged"
-            + (f" (and {more:,} more ranges)" if more else "")
-            + ": only the first cell holds the value, the others would read as missing; "
-            "unmerge them and fill the value in on every row",
-            row=first_row,
-            column=column_name(first_column) if first_column else None,
-        )
-
-
 def _read_xlsx(path: Path, layout: str | None) -> RawTable:
     name = str(path)
-    _check_zip(name, path)
-    scan = _scan_sheet(name, path)
+    check_zip(name, path)
+    scan = scan_sheet(name, path)
     try:
         sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl and pandas raise many types for a damaged workbook
-        raise UnusableFileError(name, f"not a readable XLSX workbook ({_reason(exc)})") from None
+        raise UnusableFileError(name, f"not a readable XLSX workbook ({one_line(exc)})") from None
     sheet = sheet.dropna(how="all")
     if sheet.empty:
         raise UnusableFileError(name, "the first worksheet is empty")
@@ -829,7 +464,7 @@ def _read_xlsx(path: Path, layout: str | None) -> RawTable:
         return [_as_text(v) for v in sheet.iloc[position]]
 
     names = _column_names(header)
-    _check_cells(name, scan, names)
+    check_cells(name, scan, names)
     chosen, extra, body = _split_layout(name, header, body, layout, text_of)
     data = sheet.iloc[body].copy()
     data.columns = names
@@ -845,7 +480,7 @@ def _read_parquet(path: Path, layout: str | None) -> RawTable:
     try:
         meta = pq.ParquetFile(path).metadata  # the footer only: no data read yet
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise UnusableFileError(name, f"not a readable Parquet file ({_reason(exc)})") from None
+        raise UnusableFileError(name, f"not a readable Parquet file ({one_line(exc)})") from None
     for column in meta.schema.to_arrow_schema():
         kind = column.type
         if pa.types.is_dictionary(kind):
@@ -869,7 +504,7 @@ def _read_parquet(path: Path, layout: str | None) -> RawTable:
     try:
         data = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise UnusableFileError(name, f"not a readable Parquet file ({_reason(exc)})") from None
+        raise UnusableFileError(name, f"not a readable Parquet file ({one_line(exc)})") from None
     data.columns = [str(c) for c in data.columns]
     chosen = Layout(layout) if layout else detect_layout(list(data.columns), [])
     return RawTable(
@@ -889,7 +524,7 @@ def _read_sav(path: Path, layout: str | None) -> RawTable:
     try:
         _, head = pyreadstat.read_sav(str(path), metadataonly=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise UnusableFileError(name, f"not a readable SPSS .sav file ({_reason(exc)})") from None
+        raise UnusableFileError(name, f"not a readable SPSS .sav file ({one_line(exc)})") from None
     cells = max(head.number_rows or 0, 0) * max(head.number_columns or 0, 0)
     if cells > limits.MAX_CELLS:
         raise UnusableFileError(
@@ -902,7 +537,7 @@ def _read_sav(path: Path, layout: str | None) -> RawTable:
         # were) and treated as missing answers by validation
         data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise UnusableFileError(name, f"not a readable SPSS .sav file ({_reason(exc)})") from None
+        raise UnusableFileError(name, f"not a readable SPSS .sav file ({one_line(exc)})") from None
     data.columns = [str(c) for c in data.columns]
     labels = meta.column_names_to_labels or {}
     texts = {str(c): (str(t).strip(),) for c, t in labels.items() if t and str(t).strip()}
@@ -951,7 +586,7 @@ def dataset_note(path: str | Path) -> str | None:
         raise UnusableFileError(str(sidecar), f"refused: {what}{exc}") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise UnusableFileError(
-            str(sidecar), f"not a readable metadata file ({_reason(exc)})"
+            str(sidecar), f"not a readable metadata file ({one_line(exc)})"
         ) from None
     note = meta.get("note") if isinstance(meta, dict) else None
     return " ".join(str(note).split()) if note else None

@@ -23,7 +23,8 @@ from _factories import HEADER, ITEMS, RU, TR, row, write_csv, write_xlsx
 
 from cxbench.cli import main
 from cxbench.errors import UnusableFileError
-from cxbench.loading import detect_delimiter, detect_encoding, read_table
+from cxbench.loading import read_table
+from cxbench.sniffing import detect_delimiter, detect_encoding
 from cxbench.validation import load_responses
 
 # ---------------------------------------------------------------------------
