@@ -41,17 +41,11 @@ from .layouts import LAYOUTS
 from .loading import dataset_note, read_table
 from .metrics import ces, csat, nps
 from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
-from .publish import (
-    plan_reports,
-    plan_scorecards,
-    results_summary,
-    run_report_set,
-)
+from .publish import make_report_set, results_summary
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import (
     summary_json,
     tables_summary,
-    write_edition_tables,
 )
 from .scoring import METHODS, dimension_scores, item_scores
 from .streaming import score_parquet
@@ -651,75 +645,26 @@ def _cmd_reliability(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    instrument = load_instrument(args.instrument)
-    files = find_edition_files(args.data)
-    if not files:
-        raise ParameterError("data", args.data, "no benchmark_<edition> files in this folder")
-    edition = args.edition if args.edition is not None else max(files)
-    if edition not in files:
-        raise ParameterError(
-            "edition", edition, f"no file for it (editions: {', '.join(map(str, files))})"
-        )
-    languages = [part.strip() for part in args.languages.split(",") if part.strip()]
-    sectors = (
-        None
-        if args.sectors.strip().lower() == "all"
-        else [part.strip() for part in args.sectors.split(",") if part.strip()]
-    )
-    jobs = []
-    if args.scorecards and not args.tables_only:
-        participants = (
-            [part.strip() for part in args.participants.split(",") if part.strip()]
-            if args.participants
-            else None
-        )
-        jobs = plan_scorecards(
-            data=args.data,
-            edition=edition,
-            participants=participants,
-            languages=languages,
-            out=args.out,
-            instrument=args.instrument,
-            sector_column=args.by,
-            id_column=args.id_column,
-            min_n=args.min_n,
-        )
-    elif not args.tables_only:
-        # every parameter checked before anything runs
-        jobs = plan_reports(
-            data=args.data,
-            edition=edition,
-            languages=languages,
-            sectors=sectors,
-            out=args.out,
-            instrument=args.instrument,
-            commentary=args.commentary,
-            sector_column=args.by,
-            min_n=args.min_n,
-        )
-    # under the folder's lock: a "running" manifest, the tables, the reports, then the
-    # index and the manifest (SIGTERM/SIGINT: ReportSetInterrupted, exit 2)
-    made = run_report_set(
-        jobs,
-        edition=edition,
+    def listed(text: str | None) -> list[str] | None:
+        parts = [part.strip() for part in (text or "").split(",") if part.strip()]
+        return parts or None
+
+    sectors = None if args.sectors.strip().lower() == "all" else listed(args.sectors)
+    made = make_report_set(
+        args.data,
         out=args.out,
-        options={
-            "languages": languages,
-            "sectors": sectors or "all",
-            "jobs": args.jobs,
-            "pdf": args.pdf,
-            "min_n": args.min_n,
-        },
-        tables=lambda: write_edition_tables(
-            files[edition],
-            edition,
-            args.out,
-            instrument,
-            by=args.by,
-            id_column=args.id_column,
-            min_answered=args.min_answered,
-            min_n=args.min_n,
-        ),
+        edition=args.edition,
+        languages=listed(args.languages) or [],
+        sectors=sectors,
+        instrument=args.instrument,
+        commentary=args.commentary,
+        sector_column=args.by,
+        id_column=args.id_column,
+        min_answered=args.min_answered,
+        min_n=args.min_n,
+        scorecards=args.scorecards,
+        participants=listed(args.participants),
+        tables_only=args.tables_only,
         n_jobs=args.jobs,
         pdf=args.pdf,
         progress=not args.no_progress,
@@ -730,9 +675,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(summary_json([tables]))
     else:
         print(tables_summary(tables))
-        if jobs:
+        if results:
             print(results_summary(results))
-            print(f"  index: {jobs[0].out_dir / 'index.html'}")
+            print(f"  index: {results[0].job.out_dir / 'index.html'}")
     failed = any(r.status != "ok" for r in results)
     return EXIT_REJECTED if failed or tables.validation.rejected else EXIT_OK
 

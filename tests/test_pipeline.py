@@ -273,16 +273,16 @@ def test_a_reader_can_open_every_report(report_set):
 
 
 def test_the_cli_reports_a_failed_report_and_exits_1(workspace, monkeypatch, capsys):
-    import cxbench.cli as cli
+    from cxbench.publish import plan as planning
 
-    real_plan = cli.plan_reports
+    real_plan = planning.plan_reports
 
     def plan_with_one_broken_job(**kwargs):
         jobs = real_plan(**kwargs)
         broken = dataclasses.replace(jobs[-1], parameters=jobs[-1].parameters | {"min_n": 0})
         return [*jobs[:-1], broken]
 
-    monkeypatch.setattr(cli, "plan_reports", plan_with_one_broken_job)
+    monkeypatch.setattr(planning, "plan_reports", plan_with_one_broken_job)
     out = workspace / "cli_failed"
     code = main(
         [

@@ -27,6 +27,7 @@ notebook, and ``.pdf``), ``<out>/<edition>/index.html``, ``<out>/<edition>/manif
 from .execute import (
     ReportSet,
     ReportSetInterrupted,
+    make_report_set,
     results_summary,
     run_report,
     run_report_set,
@@ -61,6 +62,7 @@ __all__ = [
     "error_page",
     "export_html",
     "lock_report_folder",
+    "make_report_set",
     "plan_reports",
     "plan_scorecards",
     "report_inputs",

@@ -19,7 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import CxbenchError, UnusableFileError
+from .._checks import DEFAULT_MIN_N, ID_COLUMN
+from ..errors import CxbenchError, ParameterError, UnusableFileError
 from ..files import write_atomic
 from .html import error_page, export_html, write_index
 from .kernel import (
@@ -37,6 +38,7 @@ from .plan import ReportJob, ReportResult, name_digest, report_inputs
 __all__ = [
     "ReportSet",
     "ReportSetInterrupted",
+    "make_report_set",
     "results_summary",
     "run_report",
     "run_report_set",
@@ -489,3 +491,129 @@ def results_summary(results: Sequence[ReportResult]) -> str:
     lines = [f"{len(results) - len(failed)} of {len(results)} reports made"]
     lines += [f"  FAILED {r.job.language}/{r.job.name}: {r.error}" for r in failed]
     return "\n".join(lines)
+
+
+def make_report_set(
+    data: str | Path,
+    *,
+    out: str | Path,
+    edition: int | None = None,
+    languages: Sequence[str] = ("en", "tr", "ru"),
+    sectors: Sequence[str] | None = None,
+    instrument: str | Path = "digital-cx-2023",
+    commentary: str | Path | None = None,
+    sector_column: str = "sector",
+    id_column: str = ID_COLUMN,
+    min_answered: int | None = None,
+    min_n: int = DEFAULT_MIN_N,
+    scorecards: bool = False,
+    participants: Sequence[str] | None = None,
+    tables_only: bool = False,
+    n_jobs: int | None = None,
+    pdf: bool = False,
+    progress: bool = True,
+    reuse_kernels: bool = True,
+) -> ReportSet:
+    """``cxbench report``: an edition's tables and reports (or scorecards), planned and
+    checked first (:func:`~cxbench.publish.plan.plan_reports`,
+    :func:`~cxbench.publish.plan.plan_scorecards`), then made by :func:`run_report_set`.
+
+    Parameters
+    ----------
+    data : path
+        The data folder (``benchmark_<edition>.<ext>`` files, ``commentary/``).
+    out : path
+        The reports folder.
+    edition : int, optional
+        Default: the latest edition in ``data``.
+    languages, sectors, instrument, commentary, sector_column, min_n
+        As in :func:`~cxbench.publish.plan.plan_reports` (``sectors=None``: every
+        sector shown).
+    id_column, min_answered
+        For the tables (:func:`cxbench.report.write_edition_tables`) and scorecards.
+    scorecards, participants
+        Make scorecards (of ``participants``, default everyone) instead of reports.
+    tables_only : bool
+        Write the tables and run no notebook.
+    n_jobs, pdf, progress, reuse_kernels
+        As in :func:`run_reports`.
+
+    Returns
+    -------
+    ReportSet
+        The tables written, the reports' results, the index and the manifest.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown edition, or no edition file in ``data``; and as the planners
+        do, before anything is written.
+    """
+    from ..editions import find_edition_files
+    from ..instrument import load_instrument
+    from ..report import write_edition_tables
+    from .plan import plan_reports, plan_scorecards
+
+    inst = load_instrument(instrument)
+    files = find_edition_files(data)
+    if not files:
+        raise ParameterError("data", str(data), "no benchmark_<edition> files in this folder")
+    edition = edition if edition is not None else max(files)
+    if edition not in files:
+        raise ParameterError(
+            "edition", edition, f"no file for it (editions: {', '.join(map(str, files))})"
+        )
+    jobs: list[ReportJob] = []
+    if scorecards and not tables_only:
+        jobs = plan_scorecards(
+            data=data,
+            edition=edition,
+            participants=participants,
+            languages=languages,
+            out=out,
+            instrument=instrument,
+            sector_column=sector_column,
+            id_column=id_column,
+            min_n=min_n,
+        )
+    elif not tables_only:
+        # every parameter checked before anything runs
+        jobs = plan_reports(
+            data=data,
+            edition=edition,
+            languages=languages,
+            sectors=sectors,
+            out=out,
+            instrument=instrument,
+            commentary=commentary,
+            sector_column=sector_column,
+            min_n=min_n,
+        )
+    # under the folder's lock: a "running" manifest, the tables, the reports, then the
+    # index and the manifest (SIGTERM/SIGINT: ReportSetInterrupted)
+    return run_report_set(
+        jobs,
+        edition=edition,
+        out=out,
+        options={
+            "languages": list(languages),
+            "sectors": list(sectors) if sectors else "all",
+            "jobs": n_jobs,
+            "pdf": pdf,
+            "min_n": min_n,
+        },
+        tables=lambda: write_edition_tables(
+            files[edition],
+            edition,
+            out,
+            inst,
+            by=sector_column,
+            id_column=id_column,
+            min_answered=min_answered,
+            min_n=min_n,
+        ),
+        n_jobs=n_jobs,
+        pdf=pdf,
+        progress=progress,
+        reuse_kernels=reuse_kernels,
+    )
