@@ -24,7 +24,7 @@ from .columns import (
     write_column_mapping,
 )
 from .comparison import CORRECTIONS, compare_groups
-from .editions import find_edition_files
+from .editions import load_editions
 from .errors import (
     CxbenchError,
     ParameterError,
@@ -564,19 +564,16 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
 def _cmd_trend(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
-    files = find_edition_files(args.data)
-    if len(files) < 2:
-        raise ParameterError("data", args.data, "needs at least two benchmark_<edition> files")
-    editions = {}
-    for year, path in files.items():
-        report = load_responses(path, instrument, id_column=args.id_column)
+    reports = load_editions(args.data, instrument, id_column=args.id_column, at_least=2)
+    for report in reports.values():
         if report.rejected:
             print(
-                f"cxbench: {path}: {report.rejected} of {report.read} rows rejected "
+                f"cxbench: {report.path}: {report.rejected} of {report.read} rows rejected "
                 "(see cxbench validate)",
                 file=sys.stderr,
             )
-        editions[year] = report.data
+    editions = {year: report.data for year, report in reports.items()}
+    files = {year: report.path for year, report in reports.items()}
     trend = edition_trend(
         editions,
         instrument,

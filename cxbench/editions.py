@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ParameterError
 
-__all__ = ["EditionInputs", "edition_inputs", "find_edition_files"]
+if TYPE_CHECKING:
+    from .instrument import Instrument
+    from .validation import ValidationReport
+
+__all__ = ["EditionInputs", "edition_inputs", "find_edition_files", "load_editions"]
 
 
 _EDITION_FILE = re.compile(r"^benchmark_(\d{4})\.(csv|xlsx|parquet|sav)$", re.IGNORECASE)
@@ -111,3 +116,49 @@ def edition_inputs(data: str | Path, edition: int, previous: int | None = None) 
         earlier = [year for year in files if year < edition]
         previous = max(earlier) if earlier else None
     return EditionInputs(edition, files[edition], previous, files.get(previous))
+
+
+def load_editions(
+    folder: str | Path,
+    instrument: Instrument,
+    *,
+    id_column: str | None = None,
+    at_least: int = 1,
+) -> dict[int, ValidationReport]:
+    """Every edition's file in ``folder``, read and validated, by edition.
+
+    Parameters
+    ----------
+    folder : str or Path
+    instrument : Instrument
+    id_column : str, optional
+        As in :func:`cxbench.validation.load_responses`.
+    at_least : int
+        How many editions are needed (2 for a trend).
+
+    Raises
+    ------
+    ParameterError
+        With fewer editions than ``at_least``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import write_bundled_data
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_bundled_data(folder)
+    >>> {year: report.accepted for year, report in load_editions(folder, load_instrument(),
+    ...                                                          at_least=2).items()}
+    {2022: 290, 2023: 310}
+    """
+    from .validation import load_responses
+
+    files = find_edition_files(folder)
+    if len(files) < at_least:
+        raise ParameterError(
+            "data", str(folder), f"needs at least {at_least} benchmark_<edition> files"
+        )
+    return {
+        year: load_responses(path, instrument, id_column=id_column) for year, path in files.items()
+    }
