@@ -11,12 +11,10 @@ the original text back.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +29,6 @@ __all__ = [
     "temporary_file",
     "write_atomic",
     "write_csv",
-    "write_csv_rows",
 ]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP).
@@ -242,27 +239,3 @@ def csv_text(
         index=False, float_format=float_format, lineterminator="\n"
     )
     return head + body
-
-
-def write_csv_rows(
-    rows: Iterable[Sequence[object]],
-    path: str | Path,
-    *,
-    what: str = "table",
-    protect: Iterable[str | Path] = (),
-) -> Path:
-    """Write ``rows`` (lists of cells, header first) as a formula-safe CSV, atomically.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> out = write_csv_rows([["id", "note"], ["R1", "=1+1"]],
-    ...                      pathlib.Path(tempfile.mkdtemp()) / "r.csv")
-    >>> out.read_text(encoding="utf-8").splitlines()
-    ['id,note', "R1,'=1+1"]
-    """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in rows:
-        writer.writerow([neutralise_cell(cell) for cell in row])
-    return write_atomic(path, buffer.getvalue(), what=what, protect=protect)

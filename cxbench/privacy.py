@@ -39,7 +39,6 @@ __all__ = [
     "check_shown",
     "group_key",
     "group_keys",
-    "is_missing_group",
     "shown_groups",
     "suppress_small_groups",
     "suppressed_counts",
@@ -66,18 +65,6 @@ def group_key(value: object) -> str:
         return MISSING_GROUP
     text = str(value).strip()
     return text if text else MISSING_GROUP
-
-
-def is_missing_group(values: pd.Series) -> np.ndarray:
-    """Which grouping values are missing or blank (white space only).
-
-    Examples
-    --------
-    >>> is_missing_group(pd.Series(["a", " ", None, float("nan")])).tolist()
-    [False, True, True, True]
-    """
-    text = values.astype(object).where(values.notna(), "").map(str).str.strip()
-    return (text == "").to_numpy()
 
 
 def group_keys(data: pd.DataFrame, by: str | None) -> pd.Series:
