@@ -100,6 +100,7 @@ from .privacy import (
     suppressed_counts,
     suppression_note,
 )
+from .rejects import write_rejects
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import write_edition_tables
 from .scorecard import Scorecard, participant_scorecard
@@ -146,7 +147,6 @@ from .validation import (
     load_responses,
     validate_file,
     validate_responses,
-    write_rejects,
 )
 
 try:

@@ -42,6 +42,7 @@ from .loading import dataset_note, read_table
 from .metrics import ces, csat, nps
 from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
 from .publish import make_report_set, results_summary
+from .rejects import default_rejects_path, write_rejects
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .report import (
     summary_json,
@@ -51,12 +52,7 @@ from .scoring import METHODS, dimension_scores, item_scores
 from .streaming import score_parquet
 from .text import comparison_text, error_record, mapping_text
 from .trends import edition_trend, paired_change
-from .validation import (
-    ValidationReport,
-    default_rejects_path,
-    load_responses,
-    write_rejects,
-)
+from .validation import ValidationReport, load_responses
 
 __all__ = ["build_parser", "error_record", "main"]
 

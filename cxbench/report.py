@@ -21,9 +21,10 @@ from .files import write_atomic, write_csv
 from .instrument import Instrument
 from .loading import dataset_note
 from .privacy import suppressed_counts, suppression_note
+from .rejects import write_rejects
 from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .scoring import dimension_scores, item_scores, published_comparison
-from .validation import ValidationReport, load_responses, write_rejects
+from .validation import ValidationReport, load_responses
 
 __all__ = [
     "EditionTables",

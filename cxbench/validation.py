@@ -6,15 +6,15 @@ missing, when its id repeats an earlier row's (the repeat is rejected), or when 
 has more or fewer fields than the header. A missing answer is allowed.
 
 Counts always reconcile: ``read == accepted + rejected``. Rejected rows are kept,
-unchanged, with the reason, and can be written aside with :func:`write_rejects`, under
-the file's own header (and a platform's header rows), so that a corrected rejects file
-reads back like the export it came from.
+unchanged, with the reason, and can be written aside with
+:func:`~cxbench.rejects.write_rejects`, under the file's own header (and a platform's
+header rows), so that a corrected rejects file reads back like the export it came from.
 
 :func:`validate_file` validates a file of any size: delimited text is read and checked
 in chunks (:func:`cxbench.loading.iter_table_chunks`), rejected rows go to the rejects
 file as they come, and memory does not grow with the file beyond a compact record of
 the respondent ids seen (16 bytes per id); counts, errors and the rejects file are
-those of :func:`load_responses` and :func:`write_rejects`.
+those of :func:`load_responses` and :func:`~cxbench.rejects.write_rejects`.
 
 Which column holds which item, and the respondent id, is found by
 :func:`cxbench.columns.map_columns` (a mapping file, item ids and aliases, statement
@@ -26,13 +26,9 @@ which win over everything else. SPSS user-missing values are missing answers.
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import json
 import math
-import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -49,21 +45,19 @@ from .columns import (
     require_columns,
     resolve_mapping,
 )
-from .errors import ParameterError, UnusableFileError
-from .files import neutralise_cell, neutralise_frame, temporary_file, write_atomic
+from .errors import ParameterError
 from .instrument import Instrument, answer_key, load_instrument, normalise_label
 from .loading import CHUNK_ROWS, RawTable, iter_table_chunks, read_table
+from .rejects import RejectsWriter, refuse_input
 
 __all__ = [
     "MAX_ERRORS",
     "MISSING_TOKENS",
     "RowError",
     "ValidationReport",
-    "default_rejects_path",
     "load_responses",
     "validate_file",
     "validate_responses",
-    "write_rejects",
 ]
 
 #: Cell texts read as "no answer" (compared case-insensitively, after stripping).
@@ -581,7 +575,8 @@ def validate_file(
     recognised from the head of the file) and each chunk is checked by the rules of
     :func:`validate_responses`, with the columns found once, in the first chunk. The
     counts, the errors and the rejects file are those of :func:`load_responses` and
-    :func:`write_rejects` for the whole file: a repeated respondent id is found across
+    :func:`~cxbench.rejects.write_rejects` for the whole file: a repeated respondent id is
+    found across
     chunks (the repeat is rejected, naming the row of the first), and rejected rows
     are written as they come. XLSX, Parquet and SPSS files are read whole.
 
@@ -600,8 +595,8 @@ def validate_file(
     encoding : str, optional
         The text encoding of a delimited file, instead of recognising it.
     rejects : str or Path, optional
-        Where rejected rows go (as :func:`write_rejects` writes them: under the file's
-        own header and a platform's header rows, with ``source_row`` and
+        Where rejected rows go (as :func:`~cxbench.rejects.write_rejects` writes them:
+        under the file's own header and a platform's header rows, with ``source_row`` and
         ``reject_reason``). Written to a temporary file in the same folder, renamed
         into place when the whole file is validated; never the input itself. Default:
         no rejects file.
@@ -627,7 +622,7 @@ def validate_file(
 
     Examples
     --------
-    >>> import tempfile, pathlib
+    >>> import csv, tempfile, pathlib
     >>> inst = load_instrument()
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> lines = ["respondent_id," + ",".join(inst.item_ids)]
@@ -651,10 +646,10 @@ def validate_file(
         layout = mapping.layout
     target = Path(rejects) if rejects is not None else None
     if target is not None:
-        _refuse_input(target, path)
+        refuse_input(target, path)
     target_id = id_column or ID_COLUMN
     seen = _SeenIds()
-    out: _RejectsFile | None = None
+    out: RejectsWriter | None = None
     first: ValidationReport | None = None
     errors: list[RowError] = []
     read = accepted = more = 0
@@ -670,7 +665,7 @@ def validate_file(
             if first is None:
                 found = map_columns(table, instrument, columns=mapping, id_column=id_column)
                 require_columns(found, instrument)
-                out = _RejectsFile(target) if target is not None else None
+                out = RejectsWriter(target) if target is not None else None
             part = _check_rows(table, instrument, found, target_id, seen=seen, keep_data=False)
             if first is None:
                 first = part
@@ -746,179 +741,3 @@ class _SeenIds:
     def nbytes(self) -> int:
         """Bytes held."""
         return sum(keys.nbytes + rows.nbytes for keys, rows in self.runs)
-
-
-class _RejectsFile:
-    """Rejected rows written chunk by chunk to a temporary file beside ``path``; the
-    rejects file (header first, as :func:`write_rejects` writes it) renamed into place
-    by :meth:`finish`, never left half-written."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.names: list[str] | None = None
-        self.extra: str | None = None  # the extra_fields column, once a row is ragged
-        self.body = self._temporary()
-
-    def _temporary(self) -> io.TextIOWrapper:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = temporary_file(self.path.parent)
-        except OSError as exc:
-            raise self._unwritable(exc) from None
-        out = os.fdopen(handle, "w+", encoding="utf-8", newline="")
-        out.temporary = name  # type: ignore[attr-defined]
-        return out
-
-    def _unwritable(self, exc: OSError) -> UnusableFileError:
-        return UnusableFileError(
-            str(self.path), f"cannot write the rejects file ({exc.strerror or exc})"
-        )
-
-    def add(self, frame: pd.DataFrame, *, ragged: bool) -> None:
-        """Append a chunk's rejected rows (with ``extra_fields`` when it had a ragged row)."""
-        if self.names is None:
-            self.names = [str(c) for c in (frame.columns[:-1] if ragged else frame.columns)]
-        if ragged and self.extra is None:
-            # the first ragged row: the rows so far get an empty extra_fields cell
-            self.extra = str(frame.columns[-1])
-            self._widen()
-        elif self.extra is not None and not ragged:
-            frame = frame.copy()
-            frame.insert(len(frame.columns), self.extra, "")
-        if len(frame):
-            try:
-                body = neutralise_frame(frame).to_csv(
-                    index=False, header=False, lineterminator="\n"
-                )
-                self.body.write(body)
-            except OSError as exc:
-                raise self._unwritable(exc) from None
-
-    def _widen(self) -> None:
-        wider = self._temporary()
-        try:
-            self.body.seek(0)
-            writer = csv.writer(wider, lineterminator="\n")
-            for record in csv.reader(self.body):
-                writer.writerow([*record, ""])
-        except OSError as exc:
-            raise self._unwritable(exc) from None
-        finally:
-            old, self.body = self.body, wider
-            self._close(old)
-
-    def finish(
-        self, source_header: tuple[str, ...], source_header_rows: tuple[tuple[str, ...], ...]
-    ) -> Path:
-        """Write the rejects file: its header, then the rows, renamed into place."""
-        assert self.names is not None
-        names = [*self.names, *([self.extra] if self.extra else [])]
-        final = self._temporary()
-        try:
-            final.write(_rejects_head(names, source_header, source_header_rows))
-            self.body.seek(0)
-            shutil.copyfileobj(self.body, final)
-            final.flush()
-            os.fsync(final.fileno())
-            final.close()
-            os.replace(final.temporary, self.path)  # type: ignore[attr-defined]
-        except OSError as exc:
-            raise self._unwritable(exc) from None
-        finally:
-            self._close(final)
-        return self.path
-
-    def discard(self) -> None:
-        """Remove the temporary file (after :meth:`finish`, or instead of it)."""
-        self._close(self.body)
-
-    @staticmethod
-    def _close(handle: io.TextIOWrapper) -> None:
-        handle.close()
-        if os.path.exists(handle.temporary):  # type: ignore[attr-defined]
-            os.unlink(handle.temporary)  # type: ignore[attr-defined]
-
-
-def default_rejects_path(path: str | Path) -> Path:
-    """Where rejected rows of ``path`` go by default: beside it, as a CSV.
-
-    ``survey.csv`` gives ``survey.rejects.csv``; other formats keep their extension
-    in the name, so that ``survey.xlsx`` and ``survey.sav`` do not share one file.
-
-    Examples
-    --------
-    >>> default_rejects_path("data/survey.csv").as_posix()
-    'data/survey.rejects.csv'
-    >>> default_rejects_path("data/survey.xlsx").as_posix()
-    'data/survey.xlsx.rejects.csv'
-    """
-    path = Path(path)
-    stem = path.stem if path.suffix.lower() == ".csv" else path.name
-    return path.with_name(f"{stem}.rejects.csv")
-
-
-def write_rejects(report: ValidationReport, path: str | Path) -> Path:
-    """Write the rejected rows, as read, with their row and reason, to a UTF-8 CSV.
-
-    The rows keep the file's own column names and, for a platform export, its header
-    rows (Qualtrics' question texts and import ids, SurveyMonkey's statement row), so
-    that the corrected file reads back like the export. The file is written under a
-    temporary name and renamed into place; the input itself is never overwritten. A
-    cell a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``) is written with a
-    leading ``'`` (:func:`cxbench.files.neutralise_cell`; :func:`cxbench.files.restore_cell`
-    gives it back).
-
-    Returns
-    -------
-    Path
-        The file written.
-
-    Raises
-    ------
-    UnusableFileError
-        When ``path`` is the input file, or cannot be written.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> frame = pd.DataFrame({"source_row": [3], "id": ["R1"], "reject_reason": ["why"]})
-    >>> report = ValidationReport("s.csv", 1, 0, 1, (), pd.DataFrame(), frame)
-    >>> out = write_rejects(report, pathlib.Path(tempfile.mkdtemp()) / "r.csv")
-    >>> out.read_text(encoding="utf-8").splitlines()
-    ['source_row,id,reject_reason', '3,R1,why']
-    """
-    path = Path(path)
-    _refuse_input(path, report.path)
-    frame = report.rejects
-    head = _rejects_head(
-        [str(c) for c in frame.columns], report.source_header, report.source_header_rows
-    )
-    body = neutralise_frame(frame).to_csv(index=False, header=False, lineterminator="\n")
-    return write_atomic(path, head + body, what="rejects file")
-
-
-def _refuse_input(path: Path, source: str | Path) -> None:
-    if path.exists() and Path(source).exists() and path.samefile(source):
-        raise UnusableFileError(
-            str(path), "the rejects file would overwrite the input; choose another --rejects"
-        )
-
-
-def _rejects_head(
-    names: list[str],
-    source_header: tuple[str, ...],
-    source_header_rows: tuple[tuple[str, ...], ...],
-) -> str:
-    """The rejects file's header: ``source_row``, the file's own column names, then
-    ``reject_reason`` (and ``extra_fields``); and a platform's header rows under it."""
-    header, extra_rows = names, []
-    width = len(source_header)
-    if width and 1 + width <= len(names):
-        tail = names[1 + width :]
-        header = [names[0], *source_header, *tail]
-        extra_rows = [["", *row, *[""] * len(tail)] for row in source_header_rows]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise_cell(cell) for cell in header])
-    writer.writerows([neutralise_cell(cell) for cell in row] for row in extra_rows)
-    return buffer.getvalue()

@@ -32,7 +32,8 @@ from cxbench.columns import (
 from cxbench.errors import InstrumentError, UnusableFileError
 from cxbench.layouts import detect_layout
 from cxbench.loading import read_table
-from cxbench.validation import load_responses, write_rejects
+from cxbench.rejects import write_rejects
+from cxbench.validation import load_responses
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 MANIFEST = yaml.safe_load((EXPORTS / "manifest.yaml").read_text(encoding="utf-8"))

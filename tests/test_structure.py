@@ -48,3 +48,22 @@ def test_every_name_in_all_exists(path):
     module = importlib.import_module(name.removesuffix(".__init__"))
     for public in getattr(module, "__all__", []):
         assert hasattr(module, public), f"{name}.{public}"
+
+
+def _readme_modules() -> set[str]:
+    """The module names the README's list of modules gives (in backquotes)."""
+    import re
+
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("The package's modules, in the order of the pipeline")
+    section = readme[start : readme.index("\n\n", readme.index("\n- ", start) + 1)]
+    return set(re.findall(r"`([a-z0-9_]+)`", section))
+
+
+def test_the_readme_lists_every_module_and_no_other():
+    tree = {p.stem for p in MODULES if p.stem != "__init__"} | {
+        p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()
+    }
+    listed = _readme_modules()
+    assert not tree - listed, f"modules the README does not list: {sorted(tree - listed)}"
+    assert not listed - tree, f"the README lists no such module: {sorted(listed - tree)}"

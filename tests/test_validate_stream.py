@@ -1,7 +1,7 @@
 """Validation chunk by chunk (cxbench.validation.validate_file) against the whole-file path.
 
 Reference: :func:`cxbench.validation.load_responses` and
-:func:`cxbench.validation.write_rejects` on the same file: the counts, every error and
+:func:`cxbench.rejects.write_rejects` on the same file: the counts, every error and
 the rejects file's bytes must be the same, whatever the chunk size. The files are
 small, hand-made in ``tmp_path`` or the platform exports in ``tests/fixtures/exports``;
 chunks of 1, 2, 3 ... records put every boundary between two rows at least once.
@@ -21,12 +21,8 @@ import cxbench.loading
 from cxbench.cli import main
 from cxbench.errors import ParameterError, UnusableFileError
 from cxbench.loading import iter_table_chunks, read_table
-from cxbench.validation import (
-    _SeenIds,
-    load_responses,
-    validate_file,
-    write_rejects,
-)
+from cxbench.rejects import write_rejects
+from cxbench.validation import _SeenIds, load_responses, validate_file
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 CHUNKS = [1, 2, 3, 5, 1000]

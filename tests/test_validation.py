@@ -29,12 +29,8 @@ from cxbench.cli import main
 from cxbench.errors import UnusableFileError
 from cxbench.instrument import load_instrument
 from cxbench.loading import read_table
-from cxbench.validation import (
-    default_rejects_path,
-    load_responses,
-    validate_responses,
-    write_rejects,
-)
+from cxbench.rejects import default_rejects_path, write_rejects
+from cxbench.validation import load_responses, validate_responses
 
 
 def read_rejects(path: Path) -> list[list[str]]:
