@@ -37,7 +37,7 @@ from .columns import (
     normalise_text,
     write_column_mapping,
 )
-from .commentary import THEMES, Commentary, Entry, Expert, load_commentary
+from .commentary import Commentary, Entry, Expert, load_commentary
 from .comparison import GroupComparison, compare_groups, group_vs_rest
 from .editions import EditionInputs, edition_inputs, find_edition_files
 from .errors import (
@@ -58,6 +58,7 @@ from .i18n import (
     format_p,
     format_signed,
     group_name,
+    in_language,
     translate,
 )
 from .instrument import (
@@ -66,6 +67,7 @@ from .instrument import (
     Instrument,
     Item,
     Scale,
+    Theme,
     available_instruments,
     load_instrument,
 )
@@ -73,7 +75,9 @@ from .layouts import LAYOUTS, detect_layout
 from .loading import RawTable, dataset_note, read_table
 from .metrics import ces, csat, metric_correlations, nps
 from .narrative import (
+    ReportSections,
     ReportText,
+    commentary_note,
     data_note,
     expert_answers,
     finding_change,
@@ -87,8 +91,10 @@ from .narrative import (
     finding_weakest_statements,
     findings,
     paragraph,
+    report_sections,
     section,
     suppressed_note,
+    theme_section,
 )
 from .privacy import (
     DEFAULT_MIN_N,
@@ -160,7 +166,6 @@ __all__ = [
     "LANGUAGES",
     "LAYOUTS",
     "MISSING_GROUP",
-    "THEMES",
     "ColumnMap",
     "ColumnMapping",
     "ColumnMatch",
@@ -178,12 +183,14 @@ __all__ = [
     "Item",
     "ParameterError",
     "RawTable",
+    "ReportSections",
     "ReportTable",
     "ReportText",
     "RowError",
     "Scale",
     "Scorecard",
     "StreamResult",
+    "Theme",
     "UnusableFileError",
     "ValidationReport",
     "__version__",
@@ -194,6 +201,7 @@ __all__ = [
     "check_language",
     "check_shown",
     "column_label",
+    "commentary_note",
     "compare_groups",
     "correction_name",
     "correlation_table",
@@ -230,6 +238,7 @@ __all__ = [
     "group_statistics",
     "group_table",
     "group_vs_rest",
+    "in_language",
     "item_analysis",
     "item_distribution",
     "item_respondent_scores",
@@ -262,6 +271,7 @@ __all__ = [
     "published_comparison",
     "read_table",
     "reference_name",
+    "report_sections",
     "respondent_scores",
     "restore_cell",
     "reverse_items",
@@ -276,6 +286,7 @@ __all__ = [
     "suppressed_counts",
     "suppressed_note",
     "suppression_note",
+    "theme_section",
     "translate",
     "trend_table",
     "validate_file",

@@ -279,8 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--edition", type=int, help="edition (year); default: the latest")
     report.add_argument(
         "--languages",
-        default=",".join(LANGUAGES),
-        help="comma-separated report languages (default: %(default)s)",
+        help="comma-separated report languages (default: every language of the instrument "
+        f"that cxbench reports in: {', '.join(LANGUAGES)})",
     )
     report.add_argument(
         "--sectors",
@@ -300,7 +300,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(slower; for checking that reports do not depend on each other)",
     )
     report.add_argument(
-        "--commentary", help="commentary folder holding <edition>/ (default: <data>/commentary)"
+        "--commentary",
+        help="commentary folder holding <edition>/ (default: <data>/commentary); an edition "
+        "without commentary gets reports without expert answers",
+    )
+    report.add_argument(
+        "--notebooks",
+        metavar="DIR",
+        help="folder with your own versions of the report notebooks (default: the ones "
+        "installed with cxbench)",
     )
     report.add_argument(
         "--tables-only", action="store_true", help="write the tables, run no notebook"
@@ -647,10 +655,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         args.data,
         out=args.out,
         edition=args.edition,
-        languages=listed(args.languages) or [],
+        languages=None if args.languages is None else listed(args.languages) or [],
         sectors=sectors,
         instrument=args.instrument,
         commentary=args.commentary,
+        notebooks=args.notebooks,
         sector_column=args.by,
         id_column=args.id_column,
         min_answered=args.min_answered,
@@ -664,6 +673,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         reuse_kernels=not args.no_kernel_reuse,
     )
     tables, results = made.tables, made.results
+    for note in made.notes:
+        print(f"cxbench: note: {note}", file=sys.stderr)
     if args.format == "json":
         print(summary_json([tables]))
     else:

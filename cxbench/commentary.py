@@ -9,8 +9,15 @@ Commentary for an edition lives in ``data/commentary/<edition>/``:
 * or ``*.md`` files: one entry each, its fields in YAML front matter between ``---``
   lines and the answer as the Markdown body.
 
-Themes follow the report's sections (:data:`THEMES`). Loading checks everything a
-report relies on and names the file and key of any problem.
+Themes follow the benchmark report's sections, which the instrument decides
+(:attr:`cxbench.instrument.Instrument.report_themes`: ``dimension_scores``, one theme
+per dimension, then ``sector_scores``, ``success``, ``general_reaction`` and
+``future``). Loading checks everything a report relies on and names the file and key
+of any problem.
+
+Commentary is optional: an edition without a commentary folder, or with one that
+holds no entries yet (a first year), gives an empty :class:`Commentary`, and the
+report is made without expert answers, saying so once.
 """
 
 from __future__ import annotations
@@ -25,20 +32,10 @@ import yaml
 from . import limits
 from .errors import CommentaryError
 from .i18n import LANGUAGES, in_language
+from .instrument import Instrument, load_instrument
 
-__all__ = ["THEMES", "Commentary", "Entry", "Expert", "load_commentary"]
+__all__ = ["Commentary", "Entry", "Expert", "load_commentary"]
 
-#: The report's sections, in order.
-THEMES: tuple[str, ...] = (
-    "dimension_scores",
-    "measuring_channels",
-    "reporting_organisation",
-    "mastering",
-    "sector_scores",
-    "success",
-    "general_reaction",
-    "future",
-)
 _ENTRY_FIELDS = ("theme", "expert", "language", "question", "answer")
 
 
@@ -78,19 +75,30 @@ class Entry:
 
 @dataclass(frozen=True)
 class Commentary:
-    """An edition's commentary: the panel and its entries."""
+    """An edition's commentary: the panel and its entries (none, for an edition that
+    has no commentary yet), and the report themes they were checked against."""
 
     folder: Path
     experts: Mapping[str, Expert]
     entries: tuple[Entry, ...]
     example: bool
     note: Mapping[str, str]
+    themes: tuple[str, ...] = ()
 
     def for_theme(self, theme: str, language: str) -> list[Entry]:
         """The entries of a theme in a language, in file order."""
-        if theme not in THEMES:
-            raise CommentaryError(str(self.folder), "theme", f"unknown theme {theme!r}")
+        if theme not in self.themes:
+            raise CommentaryError(
+                str(self.folder),
+                "theme",
+                f"unknown theme {theme!r} (themes: {', '.join(self.themes)})",
+            )
         return [e for e in self.entries if e.theme == theme and e.language == language]
+
+    @property
+    def empty(self) -> bool:
+        """True when there is no entry (a first edition, commentary not written yet)."""
+        return not self.entries
 
 
 def _texts(raw: Any, source: str, key: str) -> dict[str, str]:
@@ -180,7 +188,9 @@ def _markdown_entry(path: Path) -> dict[str, Any]:
     return fields | {"answer": body.strip()}
 
 
-def _check_entry(raw: Any, source: str, key: str, experts: Mapping[str, Expert]) -> Entry:
+def _check_entry(
+    raw: Any, source: str, key: str, experts: Mapping[str, Expert], themes: tuple[str, ...]
+) -> Entry:
     if not isinstance(raw, dict):
         raise CommentaryError(source, key, "must be a mapping")
     for field in _ENTRY_FIELDS:
@@ -189,9 +199,9 @@ def _check_entry(raw: Any, source: str, key: str, experts: Mapping[str, Expert])
             raise CommentaryError(source, f"{key}.{field}", "missing")
         if not str(value).strip():
             raise CommentaryError(source, f"{key}.{field}", "empty")
-    if raw["theme"] not in THEMES:
+    if raw["theme"] not in themes:
         raise CommentaryError(
-            source, f"{key}.theme", f"unknown theme {raw['theme']!r} (themes: {', '.join(THEMES)})"
+            source, f"{key}.theme", f"unknown theme {raw['theme']!r} (themes: {', '.join(themes)})"
         )
     if str(raw["expert"]) not in experts:
         raise CommentaryError(
@@ -211,19 +221,31 @@ def _check_entry(raw: Any, source: str, key: str, experts: Mapping[str, Expert])
     )
 
 
-def load_commentary(folder: str | Path) -> Commentary:
-    """Read and check an edition's commentary folder.
+def load_commentary(
+    folder: str | Path, instrument: Instrument | str | Path | None = None
+) -> Commentary:
+    """Read and check an edition's commentary folder against the instrument's themes.
+
+    Parameters
+    ----------
+    folder : path
+        ``<commentary>/<edition>/``. A folder that does not exist, or holds no entry
+        file, is an edition without commentary: an empty :class:`Commentary`.
+    instrument : Instrument, name or path, optional
+        Whose report themes the entries may use (default: the bundled instrument).
 
     Raises
     ------
     CommentaryError
-        Naming the file and key: a missing folder or panel, invalid YAML, an unknown
-        theme, expert or language, a missing field or an empty answer.
+        Naming the file and key: entries without ``panel.yaml``, invalid YAML, an
+        unknown theme, expert or language, a missing field or an empty answer.
 
     Examples
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> load_commentary(folder / "2024").empty
+    True
     >>> _ = (folder / "panel.yaml").write_text(
     ...     "experts: [{id: a, name: Panellist A, role: CX consultant, organisation: a firm}]",
     ...     encoding="utf-8")
@@ -234,26 +256,31 @@ def load_commentary(folder: str | Path) -> Commentary:
     'Because.'
     """
     folder = Path(folder)
-    if not folder.is_dir():
-        raise CommentaryError(str(folder), "", "no such commentary folder")
+    if not isinstance(instrument, Instrument):
+        instrument = load_instrument(*([] if instrument is None else [instrument]))
+    themes = instrument.report_themes
+    if folder.exists() and not folder.is_dir():
+        raise CommentaryError(str(folder), "", "not a folder (the commentary of one edition)")
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
     panel = folder / "panel.yaml"
+    entry_files = [p for p in files if p != panel and p.suffix in (".yaml", ".yml", ".md")]
     if not panel.exists():
-        raise CommentaryError(str(folder), "panel.yaml", "missing: the panel of experts")
+        if entry_files:
+            raise CommentaryError(str(folder), "panel.yaml", "missing: the panel of experts")
+        return Commentary(folder, {}, (), False, {}, themes)
     experts, example, note = _parse_panel(panel)
     entries: list[Entry] = []
-    for path in sorted(folder.iterdir()):
-        if path == panel:
-            continue
+    for path in entry_files:
         if path.suffix in (".yaml", ".yml"):
             raw = _read_yaml(path)
             if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
                 raise CommentaryError(str(path), "entries", "a list of entries is required")
             entries += [
-                _check_entry(item, str(path), f"entries[{i}]", experts)
+                _check_entry(item, str(path), f"entries[{i}]", experts, themes)
                 for i, item in enumerate(raw["entries"])
             ]
-        elif path.suffix == ".md":
-            entries.append(_check_entry(_markdown_entry(path), str(path), "front matter", experts))
-    if not entries:
-        raise CommentaryError(str(folder), "", "no commentary entries")
-    return Commentary(folder, experts, tuple(entries), example, note)
+        else:
+            entries.append(
+                _check_entry(_markdown_entry(path), str(path), "front matter", experts, themes)
+            )
+    return Commentary(folder, experts, tuple(entries), example, note, themes)

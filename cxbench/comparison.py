@@ -376,6 +376,7 @@ def _compare_groups(
     overall, _ = suppress_small_groups(
         group_statistics(scores.assign(group="all"), **options), min_n, keys=keys
     )
+    overall = _order_groups(overall, instrument, keys)  # not in the first respondent's order
     missing = (scores["group"] == MISSING_GROUP).to_numpy()
     excluded = (
         scores[keys]

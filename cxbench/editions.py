@@ -18,10 +18,70 @@ if TYPE_CHECKING:
     from .instrument import Instrument
     from .validation import ValidationReport
 
-__all__ = ["EditionInputs", "edition_inputs", "find_edition_files", "load_editions"]
+__all__ = [
+    "EditionInputs",
+    "edition_inputs",
+    "find_data_folder",
+    "find_edition_files",
+    "load_editions",
+]
+
+#: How many folders up from the current one :func:`find_data_folder` looks.
+DATA_SEARCH_DEPTH = 3
 
 
 _EDITION_FILE = re.compile(r"^benchmark_(\d{4})\.(csv|xlsx|parquet|sav)$", re.IGNORECASE)
+
+
+def find_data_folder(path: str | Path | None = None, *, start: str | Path | None = None) -> Path:
+    """The data folder a notebook or command means.
+
+    A given ``path`` is taken as it is (relative to the current folder, or to
+    ``start``). ``None``
+    looks for a folder named ``data`` in the current folder and up to
+    :data:`DATA_SEARCH_DEPTH` folders above it, so that the same default works in
+    JupyterLab (the notebook's folder, ``notebooks/``), with papermill from the
+    project's root, and for a notebook run from an installed package inside a
+    project.
+
+    Raises
+    ------
+    ParameterError
+        Naming the absolute path that does not exist (or every place looked in).
+
+    Returns
+    -------
+    Path
+        Relative as found (``data``, ``../data``), so that what a notebook prints of
+        it does not depend on where the project is.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "data").mkdir(); (root / "notebooks").mkdir()
+    >>> find_data_folder(start=root / "notebooks").resolve() == (root / "data").resolve()
+    True
+    >>> find_data_folder(root / "nowhere")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cxbench.errors.ParameterError: data='.../nowhere': no such folder
+    """
+    here = Path(start) if start is not None else Path.cwd()
+    if path is not None:
+        path = Path(path)
+        if not (here / path).exists():
+            raise ParameterError("data", str((here / path).resolve()), "no such folder")
+        return path if start is None else here / path
+    looked = []
+    for up in range(DATA_SEARCH_DEPTH + 1):
+        candidate = Path(*[".."] * up, "data") if up else Path("data")
+        if (here / candidate).is_dir():
+            return candidate if start is None else here / candidate
+        looked.append(str((here / candidate).resolve()))
+    raise ParameterError(
+        "data", looked[0], f"no data folder here or above (looked in {', '.join(looked)})"
+    )
 
 
 def find_edition_files(folder: str | Path) -> dict[int, Path]:
@@ -64,7 +124,9 @@ class EditionInputs:
     previous_path: Path | None
 
 
-def edition_inputs(data: str | Path, edition: int, previous: int | None = None) -> EditionInputs:
+def edition_inputs(
+    data: str | Path | None, edition: int, previous: int | None = None
+) -> EditionInputs:
     """Find an edition's data file, and its predecessor's, in a data folder.
 
     Parameters
@@ -91,7 +153,7 @@ def edition_inputs(data: str | Path, edition: int, previous: int | None = None) 
     """
     if isinstance(edition, bool) or not isinstance(edition, int):
         raise ParameterError("edition", edition, "must be a year, e.g. 2023")
-    data = Path(data)
+    data = find_data_folder(data)
     if data.is_file():
         files = find_edition_files(data.parent)
         match = _EDITION_FILE.match(data.name)

@@ -26,10 +26,12 @@ from .i18n import in_language
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
+    "REPORT_SECTIONS",
     "Dimension",
     "Instrument",
     "Item",
     "Scale",
+    "Theme",
     "answer_key",
     "available_instruments",
     "load_instrument",
@@ -39,6 +41,13 @@ __all__ = [
 DEFAULT_INSTRUMENT = "digital-cx-2023"
 
 _ITEM_SOURCES = ("published", "named", "illustrative")
+
+#: Report sections whose heading and paragraph an instrument may word itself
+#: (``report:`` in its YAML); every other section is worded by the message catalogue.
+REPORT_SECTIONS = ("commentary_report", "dimension_scores")
+#: The commentary themes of the report's fixed sections after the dimensions' own.
+_FIXED_THEMES = ("sector_scores", "success", "general_reaction", "future")
+_THEME_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def normalise_label(text: str) -> str:
@@ -168,14 +177,44 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """A report section's commentary theme: its id, and its heading and paragraph per
+    language (empty where the message catalogue words it).
+
+    Examples
+    --------
+    >>> theme = Theme("channels", {"en": "Channels", "tr": "Kanallar"})
+    >>> theme.heading("tr"), theme.heading("ru")
+    ('Kanallar', 'Channels')
+    """
+
+    id: str
+    title: Mapping[str, str] = field(default_factory=dict)
+    body: Mapping[str, str] = field(default_factory=dict)
+
+    def heading(self, language: str = "en") -> str:
+        """The heading in ``language`` (English where it is missing, else the id)."""
+        return in_language(self.title, language, self.id)
+
+
+@dataclass(frozen=True)
 class Dimension:
-    """A group of items scored together (e.g. Measure, Manage, Master)."""
+    """A group of items scored together (e.g. Measure, Manage, Master).
+
+    ``theme`` is the report section of its statements: declared in the instrument
+    (``theme: {id, title, body}``), or else the dimension's id, titled with its label.
+    """
 
     id: str
     label: Mapping[str, str]
     items: tuple[Item, ...]
     description: Mapping[str, str] = field(default_factory=dict)
     published_score: float | None = None
+    theme: Theme | None = None
+
+    def __post_init__(self) -> None:
+        if self.theme is None:
+            object.__setattr__(self, "theme", Theme(self.id, dict(self.label)))
 
     @property
     def item_ids(self) -> list[str]:
@@ -212,6 +251,31 @@ class Instrument:
     source: str = ""
     #: respondent id columns to look for, in order, before the platform's own
     id_columns: tuple[str, ...] = ()
+    #: the instrument's own wording of report sections (:data:`REPORT_SECTIONS`)
+    sections: Mapping[str, Theme] = field(default_factory=dict)
+
+    @property
+    def themes(self) -> list[Theme]:
+        """The dimensions' report themes, in instrument order."""
+        return [dim.theme for dim in self.dimensions]  # type: ignore[misc]
+
+    @property
+    def has_published_scores(self) -> bool:
+        """Whether any dimension has a published score to set its figure beside."""
+        return any(dim.published_score is not None for dim in self.dimensions)
+
+    @property
+    def report_themes(self) -> tuple[str, ...]:
+        """Every commentary theme of the benchmark report, in the report's order:
+        ``dimension_scores``, one per dimension, then ``sector_scores``, ``success``,
+        ``general_reaction`` and ``future``.
+
+        Examples
+        --------
+        >>> load_instrument().report_themes[:4]
+        ('dimension_scores', 'measuring_channels', 'reporting_organisation', 'mastering')
+        """
+        return ("dimension_scores", *(t.id for t in self.themes), *_FIXED_THEMES)
 
     @property
     def items(self) -> list[Item]:
@@ -486,6 +550,7 @@ def _parse_instrument(raw: Any, source: str) -> Instrument:
     if not isinstance(dims_raw, list) or not dims_raw:
         raise InstrumentError(source, "dimensions", "must be a non-empty list")
     dimensions: list[Dimension] = []
+    themes: set[str] = set()
     seen_dims: set[str] = set()
     seen_items: set[str] = set()
     for d_pos, d_raw in enumerate(dims_raw):
@@ -507,13 +572,69 @@ def _parse_instrument(raw: Any, source: str) -> Instrument:
         for i_pos, i_raw in enumerate(items_raw):
             items.append(_parse_item(i_raw, d_id, f"{where}.items[{i_pos}]", source, seen_items))
         published = _published(d_raw, where, source)
-        dimensions.append(
-            Dimension(d_id, label or {"en": d_id}, tuple(items), description, published)
-        )
+        label = label or {"en": d_id}
+        theme = _parse_theme(d_raw.get("theme"), f"{where}.theme", source, d_id, label)
+        if theme.id in themes:
+            raise InstrumentError(source, f"{where}.theme.id", f"theme {theme.id!r} is used twice")
+        themes.add(theme.id)
+        dimensions.append(Dimension(d_id, label, tuple(items), description, published, theme))
     id_columns = _names(raw.get("id_columns"), "id_columns", source)
     return Instrument(
-        inst_id, title, scale, tuple(dimensions), source=source, id_columns=id_columns
+        inst_id,
+        title,
+        scale,
+        tuple(dimensions),
+        source=source,
+        id_columns=id_columns,
+        sections=_parse_sections(raw.get("report"), source),
     )
+
+
+def _parse_theme(
+    raw: Any, where: str, source: str, default_id: str, label: Mapping[str, str]
+) -> Theme:
+    """A dimension's ``theme:``: an id, or ``{id, title, body}``; absent, the dimension's
+    id titled with its label."""
+    if raw is None:
+        raw = {}
+    if isinstance(raw, str):
+        raw = {"id": raw}
+    if not isinstance(raw, dict):
+        raise InstrumentError(source, where, "must be a theme id or a mapping with id and title")
+    unknown = sorted(set(map(str, raw)) - {"id", "title", "body"})
+    if unknown:
+        raise InstrumentError(source, f"{where}.{unknown[0]}", "unknown key (id, title, body)")
+    theme_id = raw.get("id", default_id)
+    if not isinstance(theme_id, str) or not _THEME_ID.match(theme_id):
+        raise InstrumentError(
+            source, f"{where}.id", f"{theme_id!r}: a theme id is lower-case letters, digits and _"
+        )
+    if theme_id in REPORT_SECTIONS or theme_id in _FIXED_THEMES:
+        raise InstrumentError(source, f"{where}.id", f"{theme_id!r} is a report section of its own")
+    title = _text_map(raw.get("title"), f"{where}.title", source, required=False)
+    body = _text_map(raw.get("body"), f"{where}.body", source, required=False)
+    return Theme(theme_id, title or dict(label), body)
+
+
+def _parse_sections(raw: Any, source: str) -> dict[str, Theme]:
+    """``report:``: the instrument's wording of :data:`REPORT_SECTIONS`."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise InstrumentError(source, "report", "must map report sections to title and body")
+    out = {}
+    for key, value in raw.items():
+        where = f"report.{key}"
+        if key not in REPORT_SECTIONS:
+            raise InstrumentError(
+                source, where, f"unknown section (sections: {', '.join(REPORT_SECTIONS)})"
+            )
+        if not isinstance(value, dict) or not set(value) <= {"title", "body"}:
+            raise InstrumentError(source, where, "must be a mapping with title and body")
+        title = _text_map(value.get("title"), f"{where}.title", source, required=True)
+        body = _text_map(value.get("body"), f"{where}.body", source, required=False)
+        out[key] = Theme(key, title, body)
+    return out
 
 
 def _names(raw: Any, where: str, source: str) -> tuple[str, ...]:

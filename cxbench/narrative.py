@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +22,22 @@ from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N, check_min_n
 from .commentary import Commentary
 from .comparison import GroupComparison
 from .errors import ParameterError
-from .i18n import check_language, format_minus, format_number, format_signed, translate
-from .instrument import Instrument
+from .i18n import (
+    check_language,
+    format_minus,
+    format_number,
+    format_signed,
+    in_language,
+    translate,
+)
+from .instrument import Dimension, Instrument
 from .loading import dataset_note
 from .metrics import csat
 
 __all__ = [
+    "ReportSections",
     "ReportText",
+    "commentary_note",
     "data_note",
     "escape_markdown",
     "expert_answers",
@@ -41,8 +52,10 @@ __all__ = [
     "finding_weakest_statements",
     "findings",
     "paragraph",
+    "report_sections",
     "section",
     "suppressed_note",
+    "theme_section",
 ]
 
 # Characters that start markup inside a sentence (emphasis, code, links, tables,
@@ -84,11 +97,20 @@ class ReportText:
     __str__ = __repr__
 
 
-def section(key: str, language: str = "en", *, level: int = 2, **fields: object) -> ReportText:
+def section(
+    key: str,
+    language: str = "en",
+    *,
+    level: int = 2,
+    instrument: Instrument | None = None,
+    **fields: object,
+) -> ReportText:
     """A section's heading (message ``<key>_title``) and paragraph (``<key>_body``).
 
     ``fields`` fill the messages' ``{placeholders}``; they are escaped, since they
-    usually come from data.
+    usually come from data. An ``instrument`` that words the section itself
+    (``report:`` in its YAML, :data:`cxbench.instrument.REPORT_SECTIONS`) is used
+    before the catalogue; its texts are escaped too.
 
     Examples
     --------
@@ -96,11 +118,69 @@ def section(key: str, language: str = "en", *, level: int = 2, **fields: object)
     ## The benchmark at a glance
     <BLANKLINE>
     ...
+    >>> from cxbench.instrument import load_instrument
+    >>> print(section("theme_dimension_scores", "en", instrument=load_instrument()))
+    ... # doctest: +ELLIPSIS
+    ## The three dimension scores
+    <BLANKLINE>
+    How far the participants measure, manage and master digital CX...
     """
     language = check_language(language)
-    safe = {name: escape_markdown(value) for name, value in fields.items()}
-    title = translate(f"{key}_title", language, **safe)
-    body = translate(f"{key}_body", language, **safe)
+    # the instrument names a theme's section by the theme (dimension_scores), the
+    # catalogue by its message (theme_dimension_scores)
+    own = instrument.sections.get(key.removeprefix("theme_")) if instrument else None
+    if own is None:
+        safe = {name: escape_markdown(value) for name, value in fields.items()}
+        title = translate(f"{key}_title", language, **safe)
+        body = translate(f"{key}_body", language, **safe)
+    else:
+        title = _fill(own.heading(language), fields, f"report.{key}.title")
+        body = _fill(in_language(own.body, language, ""), fields, f"report.{key}.body")
+    return ReportText(f"{'#' * level} {title}\n\n{body}" if body else f"{'#' * level} {title}")
+
+
+def _fill(template: str, fields: Mapping[str, object], where: str) -> str:
+    """An instrument's text with its ``{placeholders}`` filled, then escaped."""
+    needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    missing = needed - set(fields)
+    if missing:
+        raise ParameterError(where, template, f"unknown placeholder {{{sorted(missing)[0]}}}")
+    return escape_markdown(template.format(**{name: str(fields[name]) for name in needed}))
+
+
+def theme_section(dimension: Dimension, language: str = "en", *, level: int = 2) -> ReportText:
+    """The heading and paragraph of a dimension's statements section: its theme's
+    title and body as the instrument words them, else the dimension's label and
+    "The k statements of …".
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> print(theme_section(load_instrument().dimensions[0], "tr"))
+    ## Müşteri deneyimini tüm kanallarda eşit ölçmek
+    <BLANKLINE>
+    Ölçme boyutunun dört ifadesi, yanıt yanıt.
+    >>> from cxbench.instrument import Dimension, Item
+    >>> plain = Dimension("speed", {"en": "Speed"}, (Item("s1", "speed", {"en": "Fast."}),))
+    >>> print(theme_section(plain))
+    ## Speed
+    <BLANKLINE>
+    The 1 statements of Speed, answer by answer.
+    """
+    language = check_language(language)
+    theme = dimension.theme
+    assert theme is not None  # set by Dimension.__post_init__
+    title = escape_markdown(theme.heading(language))
+    body = in_language(theme.body, language, "")
+    if body:
+        body = escape_markdown(body)
+    else:
+        body = translate(
+            "theme_dimension_body",
+            language,
+            count=format_number(len(dimension.items), language, 0),
+            dimension=escape_markdown(dimension.name(language)),
+        )
     return ReportText(f"{'#' * level} {title}\n\n{body}")
 
 
@@ -407,6 +487,73 @@ def findings(*sentences: str) -> ReportText:
     return ReportText(" ".join(s for s in sentences if s))
 
 
+@dataclass(frozen=True)
+class ReportSections:
+    """Which optional sections of the benchmark report the data can fill.
+
+    ``sectors``: at least two groups of the sector column are shown (``min_n``);
+    ``nps`` and ``success``: the column is there with at least ``min_n`` answers.
+    """
+
+    sectors: bool
+    nps: bool
+    success: bool
+
+
+def report_sections(
+    data: pd.DataFrame,
+    comparison: GroupComparison,
+    *,
+    nps_column: str | None = "nps",
+    success_column: str | None = "success",
+    min_n: int = DEFAULT_MIN_N,
+) -> ReportSections:
+    """The optional sections the data hold what they need for (:class:`ReportSections`).
+
+    Examples
+    --------
+    >>> from cxbench.comparison import compare_groups
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> data = generate_benchmark(2023, n=60)
+    >>> result = compare_groups(data, load_instrument(), "sector", min_n=5, n_resamples=99)
+    >>> report_sections(data.drop(columns="nps"), result)
+    ReportSections(sectors=True, nps=False, success=True)
+    """
+    check_min_n(min_n)
+
+    def answered(column: str | None) -> bool:
+        if not column or column not in data.columns:
+            return False
+        values = pd.to_numeric(data[column], errors="coerce")
+        return int(values.notna().sum()) >= min_n
+
+    return ReportSections(
+        sectors=len(comparison.complete_groups) >= 2,
+        nps=answered(nps_column),
+        success=answered(success_column),
+    )
+
+
+def commentary_note(commentary: Commentary, language: str = "en") -> ReportText:
+    """What the reader should know about the commentary, said once: that there is
+    none yet (a first edition), or the panel's note (e.g. that it is an example).
+
+    Examples
+    --------
+    >>> print(commentary_note(Commentary(Path("."), {}, (), False, {})))
+    This edition has no expert commentary yet: the report shows the figures and findings only.
+    """
+    language = check_language(language)
+    if commentary.empty:
+        return paragraph("commentary_none", language)
+    if not commentary.note:
+        return ReportText("")
+    return paragraph(
+        "commentary_example_note", language, note=in_language(commentary.note, language, "")
+    )
+
+
 def expert_answers(commentary: Commentary, theme: str, language: str = "en") -> ReportText:
     """A theme's questions and answers, each answer attributed to its expert.
 
@@ -418,7 +565,8 @@ def expert_answers(commentary: Commentary, theme: str, language: str = "en") -> 
     >>> panel = {"a": Expert("a", {"en": "Panellist A"}, {"en": "CX consultant"},
     ...                      {"en": "a firm"})}
     >>> entry = Entry("future", "a", "en", "What next?", "More <b>loops</b>.", "x")
-    >>> print(expert_answers(Commentary(Path("."), panel, (entry,), True, {}), "future"))
+    >>> notes = Commentary(Path("."), panel, (entry,), True, {}, ("future",))
+    >>> print(expert_answers(notes, "future"))
     **Question:** What next?
     <BLANKLINE>
     > More &lt;b&gt;loops&lt;/b&gt;.

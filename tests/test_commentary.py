@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cxbench.commentary import THEMES, load_commentary
+from cxbench.commentary import load_commentary
 from cxbench.errors import CommentaryError
+from cxbench.instrument import load_instrument
 
 ROOT = Path(__file__).resolve().parents[1]
+THEMES = load_instrument().report_themes
 PANEL = {
     "experts": [
         {"id": "a", "name": "Panellist A", "role": "CX consultant", "organisation": "a firm"}
@@ -71,12 +73,24 @@ def test_entry_errors_name_the_file_and_key(tmp_path, change, key, problem):
     assert str(folder / "entries.yaml") in message and key in message and problem in message
 
 
+def test_a_first_edition_without_commentary_is_an_empty_commentary(tmp_path):
+    """No folder, an empty folder, or a panel with no entries yet: no expert answers."""
+    (tmp_path / "empty").mkdir()
+    for folder in (tmp_path / "nowhere", tmp_path / "empty", _write(tmp_path / "p", entries=[])):
+        commentary = load_commentary(folder)
+        assert commentary.empty and commentary.entries == ()
+        assert commentary.for_theme("future", "en") == []
+    assert not load_commentary(_write(tmp_path / "c")).empty
+
+
 def test_panel_and_folder_errors(tmp_path):
-    with pytest.raises(CommentaryError, match="no such commentary folder"):
-        load_commentary(tmp_path / "nowhere")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(CommentaryError, match="not a folder"):
+        load_commentary(tmp_path / "file")
     folder = tmp_path / "no_panel"
     folder.mkdir()
-    with pytest.raises(CommentaryError, match=r"panel\.yaml"):
+    (folder / "a.md").write_text("---\ntheme: future\n---\nx", encoding="utf-8")
+    with pytest.raises(CommentaryError, match=r"panel\.yaml.*missing"):
         load_commentary(folder)
     twice = {"experts": PANEL["experts"] * 2}
     with pytest.raises(CommentaryError, match="duplicate expert 'a'"):
@@ -107,3 +121,38 @@ def test_markdown_entries_with_front_matter(tmp_path):
     (folder / "q2.md").write_text("theme: success\n", encoding="utf-8")
     with pytest.raises(CommentaryError, match="front matter"):
         load_commentary(folder)
+
+
+SECOND = """
+id: service-2025
+scale: {min: 1, max: 7}
+dimensions:
+  - id: speed
+    label: {en: Speed, tr: Hız}
+    theme: {id: waiting, title: {en: Waiting less, tr: Daha az beklemek}}
+    items: [{id: s1, text: {en: We answer fast., tr: Hızlı yanıt veririz.}}]
+  - id: care
+    label: {en: Care}
+    items: [{id: c1, text: {en: We listen., tr: Dinleriz.}}]
+"""
+
+
+def test_themes_come_from_the_instrument(tmp_path):
+    """Another instrument's themes: its declared theme, else the dimension's id."""
+    path = tmp_path / "second.yaml"
+    path.write_text(SECOND, encoding="utf-8")
+    inst = load_instrument(path)
+    assert inst.report_themes == (
+        "dimension_scores", "waiting", "care", "sector_scores", "success",
+        "general_reaction", "future",
+    )  # fmt: skip
+    assert inst.dimension("care").theme.heading("tr") == "Care"
+    ok = _write(tmp_path / "ok", entries=[ENTRY | {"theme": "waiting"}])
+    assert len(load_commentary(ok, inst).for_theme("waiting", "en")) == 1
+    # the bundled instrument's theme is unknown to this one, named with the file
+    bundled = _write(tmp_path / "bundled", entries=[ENTRY | {"theme": "mastering"}])
+    with pytest.raises(CommentaryError) as info:
+        load_commentary(bundled, inst)
+    message = str(info.value)
+    assert str(bundled / "entries.yaml") in message and "unknown theme 'mastering'" in message
+    assert "waiting, care" in message

@@ -854,3 +854,13 @@ def test_a_repeated_comparison_is_remembered_and_handed_out_as_a_copy(data, monk
     compare_groups(changed, INST, "sector", n_resamples=RESAMPLES)
     compare_groups(data, INST, "sector", n_resamples=RESAMPLES, min_n=6)
     assert len(calls) == 3  # other answers, other settings: computed again
+
+
+def test_overall_rows_follow_the_instrument_not_the_first_respondent():
+    # the first respondent skipped every Measure statement: before the fix the overall
+    # rows came in the order of the first respondent's scores (manage, master, measure)
+    data = generate_benchmark(2023, n=40)
+    first = data.index[0]
+    data.loc[first, [i.id for i in INST.dimension("measure").items]] = pd.NA
+    result = compare_groups(data, INST, "sector", min_n=5, n_resamples=RESAMPLES)
+    assert list(result.overall["dimension"]) == [d.id for d in INST.dimensions]

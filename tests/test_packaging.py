@@ -57,9 +57,3 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.M)
     assert "make test" in readme and "make report" in readme
-
-
-def test_py_typed_and_instruments_are_package_data():
-    config = _pyproject()["tool"]["setuptools"]["package-data"]["cxbench"]
-    assert "py.typed" in config and "instruments/*.yaml" in config
-    assert (ROOT / "cxbench" / "py.typed").is_file()

@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from cxbench.cli import main
-from cxbench.commentary import THEMES
 from cxbench.errors import CommentaryError, ParameterError
+from cxbench.instrument import load_instrument
 from cxbench.publish import (
     plan_reports,
     run_report,
@@ -62,7 +62,7 @@ def _commentary(folder: Path) -> Path:
             "question": f"Question on {theme} ({language})?",
             "answer": f"An answer with <b>markup</b> on {theme} ({language}).",
         }
-        for theme in THEMES
+        for theme in load_instrument().report_themes
         for language in ("en", "tr", "ru")
     ]
     (edition / "panel.yaml").write_text(yaml.safe_dump(panel, allow_unicode=True), "utf-8")
@@ -112,8 +112,16 @@ def test_bad_parameters_are_refused_before_anything_runs(workspace):
         plan_reports(data=data, edition=2023, sectors=["Atlantis"])
     with pytest.raises(ParameterError, match="edition"):
         plan_reports(data=data, edition=1999)
-    with pytest.raises(CommentaryError, match="no such commentary folder"):
-        plan_reports(data=data, edition=2023, commentary=workspace / "nowhere")
+    with pytest.raises(ParameterError, match="language='de'"):
+        plan_reports(data=data, edition=2023, languages=["en", "de"])
+    with pytest.raises(ParameterError, match="sector_column='branch': no such column"):
+        plan_reports(data=data, edition=2023, sector_column="branch")
+    # commentary is optional, but a folder of entries without its panel is an error
+    orphan = workspace / "orphan" / "2023"
+    orphan.mkdir(parents=True)
+    (orphan / "entries.yaml").write_text("[]\n", encoding="utf-8")
+    with pytest.raises(CommentaryError, match="panel"):
+        plan_reports(data=data, edition=2023, commentary=workspace / "orphan")
     assert not (workspace / "reports").exists() or not any((workspace / "reports").iterdir())
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -337,6 +337,7 @@ class ReportSet:
     tables: Any = None
     index: Path | None = None
     manifest: Path | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _interrupted(job: ReportJob, signum: int) -> ReportResult:
@@ -498,10 +499,11 @@ def make_report_set(
     *,
     out: str | Path,
     edition: int | None = None,
-    languages: Sequence[str] = ("en", "tr", "ru"),
+    languages: Sequence[str] | None = None,
     sectors: Sequence[str] | None = None,
     instrument: str | Path = "digital-cx-2023",
     commentary: str | Path | None = None,
+    notebooks: str | Path | None = None,
     sector_column: str = "sector",
     id_column: str = ID_COLUMN,
     min_answered: int | None = None,
@@ -527,8 +529,11 @@ def make_report_set(
     edition : int, optional
         Default: the latest edition in ``data``.
     languages, sectors, instrument, commentary, sector_column, min_n
-        As in :func:`~cxbench.publish.plan.plan_reports` (``sectors=None``: every
-        sector shown).
+        As in :func:`~cxbench.publish.plan.plan_reports` (``languages=None``: the
+        instrument's; ``sectors=None``: every sector shown).
+    notebooks : path, optional
+        A folder with your own versions of the notebooks; default the package's
+        (:data:`~cxbench.publish.plan.NOTEBOOKS`).
     id_column, min_answered
         For the tables (:func:`cxbench.report.write_edition_tables`) and scorecards.
     scorecards, participants
@@ -541,7 +546,8 @@ def make_report_set(
     Returns
     -------
     ReportSet
-        The tables written, the reports' results, the index and the manifest.
+        The tables written, the reports' results, the index and the manifest, and
+        ``notes`` for the reader (e.g. that the edition has no commentary yet).
 
     Raises
     ------
@@ -549,12 +555,14 @@ def make_report_set(
         For an unknown edition, or no edition file in ``data``; and as the planners
         do, before anything is written.
     """
+    from ..commentary import load_commentary
     from ..editions import find_edition_files
     from ..instrument import load_instrument
     from ..report import write_edition_tables
-    from .plan import plan_reports, plan_scorecards
+    from .plan import NOTEBOOKS, plan_reports, plan_scorecards
 
     inst = load_instrument(instrument)
+    notebooks = NOTEBOOKS if notebooks is None else notebooks
     files = find_edition_files(data)
     if not files:
         raise ParameterError("data", str(data), "no benchmark_<edition> files in this folder")
@@ -575,6 +583,7 @@ def make_report_set(
             sector_column=sector_column,
             id_column=id_column,
             min_n=min_n,
+            notebooks=notebooks,
         )
     elif not tables_only:
         # every parameter checked before anything runs
@@ -588,15 +597,24 @@ def make_report_set(
             commentary=commentary,
             sector_column=sector_column,
             min_n=min_n,
+            notebooks=notebooks,
         )
+    notes = []
+    if jobs and not scorecards:
+        folder = Path(commentary or Path(data) / "commentary") / str(edition)
+        if load_commentary(folder, inst).empty:
+            notes.append(
+                f"no commentary for edition {edition} (in {folder.resolve()}): "
+                "the benchmark reports are made without expert answers"
+            )
     # under the folder's lock: a "running" manifest, the tables, the reports, then the
     # index and the manifest (SIGTERM/SIGINT: ReportSetInterrupted)
-    return run_report_set(
+    made = run_report_set(
         jobs,
         edition=edition,
         out=out,
         options={
-            "languages": list(languages),
+            "languages": list(dict.fromkeys(job.language for job in jobs)),
             "sectors": list(sectors) if sectors else "all",
             "jobs": n_jobs,
             "pdf": pdf,
@@ -617,3 +635,4 @@ def make_report_set(
         progress=progress,
         reuse_kernels=reuse_kernels,
     )
+    return replace(made, notes=tuple(notes))

@@ -11,6 +11,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +26,18 @@ __all__ = [
     "ReportResult",
     "check_parameters",
     "distinct_names",
+    "instrument_parameter",
     "name_digest",
     "plan_reports",
     "plan_scorecards",
     "report_inputs",
+    "report_languages",
     "slug",
 ]
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+#: The notebooks shipped in the package (``cxbench/notebooks``; in a checkout, a link to
+#: the repository's ``notebooks/``), found through :mod:`importlib.resources`.
+NOTEBOOKS = Path(str(resources.files("cxbench") / "notebooks"))
 
 
 @dataclass(frozen=True)
@@ -169,14 +174,85 @@ def _group_name(column: str, group: str) -> str:
     return _bounded(whole, f"{column}\x00{group}")
 
 
+def report_languages(languages: Sequence[str] | None, instrument: Any) -> list[str]:
+    """The languages to report in: ``languages`` checked against what cxbench and the
+    instrument speak, or by default every language of the instrument that cxbench
+    speaks (in the order of :data:`cxbench.i18n.LANGUAGES`).
+
+    Raises
+    ------
+    ParameterError
+        For an unknown language, a language the instrument has no statements in, or
+        no language at all.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> report_languages(None, load_instrument())
+    ['en', 'tr', 'ru']
+    >>> report_languages(["ru"], load_instrument())
+    ['ru']
+    """
+    offered = [language for language in LANGUAGES if language in instrument.languages]
+    if languages is None:
+        if not offered:
+            raise ParameterError(
+                "languages",
+                "",
+                f"the instrument {instrument.name!r} has no language cxbench reports in "
+                f"(its statements are in: {', '.join(instrument.languages) or 'none'}; "
+                f"cxbench: {', '.join(LANGUAGES)})",
+            )
+        return offered
+    chosen = list(dict.fromkeys(languages))
+    if not chosen:
+        raise ParameterError("languages", "", "at least one language is needed")
+    for language in chosen:
+        check_language(language)
+        if language not in offered:
+            raise ParameterError(
+                "languages",
+                language,
+                f"the instrument {instrument.name!r} has no statements in it "
+                f"(its languages: {', '.join(offered)})",
+            )
+    return chosen
+
+
+def instrument_parameter(instrument: str | Path) -> str:
+    """How a job names its instrument: a bundled name as it is, a file as an absolute
+    path (the notebook runs in its own folder).
+
+    Examples
+    --------
+    >>> instrument_parameter("digital-cx-2023")
+    'digital-cx-2023'
+    >>> Path(instrument_parameter("my.yaml")).is_absolute()
+    True
+    """
+    from ..instrument import available_instruments
+
+    name = str(instrument)
+    return name if name in available_instruments() else str(Path(name).resolve())
+
+
+def _check_column(responses: Any, column: str, source: Path) -> None:
+    if column not in responses.data.columns:
+        raise ParameterError(
+            "sector_column",
+            column,
+            f"no such column in {source} (columns: {', '.join(map(str, responses.data.columns))})",
+        )
+
+
 def plan_reports(
     *,
     data: str | Path,
     edition: int,
-    languages: Sequence[str] = LANGUAGES,
+    languages: Sequence[str] | None = None,
     sectors: Sequence[str] | None = None,
     out: str | Path = "reports",
-    instrument: str = "digital-cx-2023",
+    instrument: str | Path = "digital-cx-2023",
     commentary: str | Path | None = None,
     sector_column: str = "sector",
     min_n: int = DEFAULT_MIN_N,
@@ -189,15 +265,20 @@ def plan_reports(
     data : path
         Folder of ``benchmark_<year>`` files.
     edition : int
-    languages : sequence of str
+    languages : sequence of str, optional
+        Default: every language of the instrument that cxbench reports in
+        (:func:`report_languages`).
     sectors : sequence of str, optional
         Sector reports to make; ``None`` for every sector with at least ``min_n``
         respondents (smaller ones get no report of their own).
     out : path
         Reports folder; the edition's reports go to ``<out>/<edition>/``.
-    instrument : str
+    instrument : str or path
+        A bundled instrument's name or a YAML file.
     commentary : path, optional
-        Commentary folder holding ``<edition>/``; default ``<data>/commentary``.
+        Commentary folder holding ``<edition>/``; default ``<data>/commentary``. An
+        edition without commentary (no folder, or no entries) gets reports without
+        expert answers.
     sector_column, min_n
         The sector reports' grouping and anonymity threshold.
     notebooks : path
@@ -222,10 +303,8 @@ def plan_reports(
     from ..instrument import load_instrument
     from ..validation import load_responses
 
-    for language in languages:
-        check_language(language)
-    if not languages:
-        raise ParameterError("languages", "", "at least one language is needed")
+    inst = load_instrument(instrument)
+    languages = report_languages(languages, inst)
     notebooks = Path(notebooks).resolve()
     for name in ("commentary_report.ipynb", "sector_comparison.ipynb"):
         if not (notebooks / name).is_file():
@@ -233,11 +312,11 @@ def plan_reports(
     data = Path(data).resolve()
     inputs = edition_inputs(data, edition)
     commentary = Path(commentary).resolve() if commentary else data / "commentary"
-    load_commentary(commentary / str(edition))  # fails early with file and key
-    inst = load_instrument(instrument)
+    load_commentary(commentary / str(edition), inst)  # fails early with file and key
     responses = load_responses(inputs.path, inst)
     if responses.accepted == 0:
         raise ParameterError("data", str(inputs.path), "no row passed validation")
+    _check_column(responses, sector_column, inputs.path)
     comparison = compare_groups(responses.data, inst, sector_column, min_n=min_n, n_resamples=99)
     available = comparison.complete_groups
     if sectors is None:
@@ -265,7 +344,7 @@ def plan_reports(
     out_dir = Path(out).resolve() / str(edition)
     common = {
         "data_path": str(data),
-        "instrument": instrument,
+        "instrument": instrument_parameter(instrument),
         "edition": edition,
         "min_n": min_n,
     }
@@ -354,9 +433,9 @@ def plan_scorecards(
     data: str | Path,
     edition: int,
     participants: Sequence[str] | None = None,
-    languages: Sequence[str] = ("en",),
+    languages: Sequence[str] | None = None,
     out: str | Path = "reports",
-    instrument: str = "digital-cx-2023",
+    instrument: str | Path = "digital-cx-2023",
     sector_column: str = "sector",
     id_column: str = ID_COLUMN,
     language_column: str = "language",
@@ -364,7 +443,8 @@ def plan_scorecards(
     notebooks: str | Path = NOTEBOOKS,
 ) -> list[ReportJob]:
     """One scorecard job per participant, in the participant's language when the data
-    carry one (column ``language_column``), else in the first of ``languages``.
+    carry one (column ``language_column``) and it is one of ``languages``, else in the
+    first of ``languages`` (default: the instrument's, :func:`report_languages`).
 
     Raises
     ------
@@ -376,16 +456,14 @@ def plan_scorecards(
     from ..instrument import load_instrument
     from ..validation import load_responses
 
-    for language in languages:
-        check_language(language)
-    if not languages:
-        raise ParameterError("languages", "", "at least one language is needed")
+    inst = load_instrument(instrument)
+    languages = report_languages(languages, inst)
     notebook = Path(notebooks).resolve() / "scorecard.ipynb"
     if not notebook.is_file():
         raise ParameterError("notebooks", str(notebook.parent), "scorecard.ipynb is missing")
     data = Path(data).resolve()
     inputs = edition_inputs(data, edition)
-    responses = load_responses(inputs.path, load_instrument(instrument), id_column=id_column)
+    responses = load_responses(inputs.path, inst, id_column=id_column)
     ids = responses.data[id_column].astype(str)
     chosen = list(ids) if participants is None else [str(p) for p in participants]
     unknown = [p for p in chosen if p not in set(ids)]
@@ -402,7 +480,7 @@ def plan_scorecards(
     jobs = []
     for participant in chosen:
         language = spoken.get(participant, languages[0])
-        language = language if language in LANGUAGES else languages[0]
+        language = language if language in languages else languages[0]
         jobs.append(
             ReportJob(
                 name=names[participant],
@@ -412,7 +490,7 @@ def plan_scorecards(
                 notebook=notebook,
                 parameters={
                     "data_path": str(data),
-                    "instrument": instrument,
+                    "instrument": instrument_parameter(instrument),
                     "respondent_id": participant,
                     "edition": edition,
                     "language": language,
@@ -438,7 +516,8 @@ def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
         paths |= set(data.glob("benchmark_*.meta.yaml"))
         if "commentary_path" in job.parameters:
             folder = Path(job.parameters["commentary_path"]) / str(job.parameters["edition"])
-            paths |= {p for p in folder.iterdir() if p.is_file()}
+            if folder.is_dir():
+                paths |= {p for p in folder.iterdir() if p.is_file()}
         source = load_instrument(job.parameters["instrument"]).source
         if source and Path(source).is_file():
             paths.add(Path(source))
