@@ -44,6 +44,7 @@ from .errors import (
     CommentaryError,
     CxbenchError,
     InstrumentError,
+    LabelsError,
     ParameterError,
     UnusableFileError,
 )
@@ -71,6 +72,7 @@ from .instrument import (
     available_instruments,
     load_instrument,
 )
+from .labels import LABELS_FILE, Labels, load_labels
 from .layouts import LAYOUTS, detect_layout
 from .loading import RawTable, dataset_note, read_table
 from .metrics import ces, csat, metric_correlations, nps
@@ -90,6 +92,7 @@ from .narrative import (
     finding_success,
     finding_weakest_statements,
     findings,
+    instrument_fields,
     paragraph,
     report_sections,
     section,
@@ -163,6 +166,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "DEFAULT_INSTRUMENT",
     "DEFAULT_MIN_N",
+    "LABELS_FILE",
     "LANGUAGES",
     "LAYOUTS",
     "MISSING_GROUP",
@@ -181,6 +185,8 @@ __all__ = [
     "Instrument",
     "InstrumentError",
     "Item",
+    "Labels",
+    "LabelsError",
     "ParameterError",
     "RawTable",
     "ReportSections",
@@ -239,6 +245,7 @@ __all__ = [
     "group_table",
     "group_vs_rest",
     "in_language",
+    "instrument_fields",
     "item_analysis",
     "item_distribution",
     "item_respondent_scores",
@@ -247,6 +254,7 @@ __all__ = [
     "load_column_mapping",
     "load_commentary",
     "load_instrument",
+    "load_labels",
     "load_responses",
     "map_columns",
     "metric_correlations",

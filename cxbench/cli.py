@@ -311,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
         "installed with cxbench)",
     )
     report.add_argument(
+        "--labels",
+        metavar="FILE",
+        help="the groups' names per language (column -> value -> language -> name; "
+        "default: <data>/labels.yaml when there is one)",
+    )
+    report.add_argument(
         "--tables-only", action="store_true", help="write the tables, run no notebook"
     )
     report.add_argument(
@@ -343,6 +349,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(mapper, rejects=False)
     mapper.add_argument("--write", metavar="MAP.yaml", help="write the mapping file here")
     mapper.add_argument("--format", choices=("text", "json"), default="text")
+
+    init = commands.add_parser(
+        "init",
+        help="make a project folder to start a benchmark from",
+        description="Make a benchmark project in DIR (new or empty): a copy of the "
+        "instrument to edit, data/ with a README of the expected file and columns, a "
+        "labels file, and commentary/<edition>/ with the panel and one template per theme "
+        "of the benchmark report; then print the next commands. Nothing is overwritten.",
+    )
+    init.add_argument("folder", metavar="DIR")
+    init.add_argument(
+        "--instrument",
+        default=DEFAULT_INSTRUMENT,
+        metavar="NAME|PATH",
+        help="the instrument to start from, copied to DIR/instrument.yaml (default: %(default)s)",
+    )
+    init.add_argument(
+        "--languages",
+        help="comma-separated report languages of the templates (default: the "
+        "instrument's that cxbench reports in)",
+    )
+    init.add_argument("--edition", type=int, help="the first edition's year (default: this year)")
+    init.add_argument(
+        "--by", default="sector", help="the column that groups the sector reports (default: sector)"
+    )
 
     instruments = commands.add_parser(
         "instrument",
@@ -660,6 +691,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         instrument=args.instrument,
         commentary=args.commentary,
         notebooks=args.notebooks,
+        labels=args.labels,
         sector_column=args.by,
         id_column=args.id_column,
         min_answered=args.min_answered,
@@ -728,6 +760,23 @@ def _cmd_map(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init_project
+
+    languages = None
+    if args.languages is not None:
+        languages = [part.strip() for part in args.languages.split(",") if part.strip()]
+    made = init_project(
+        args.folder,
+        instrument=args.instrument,
+        languages=languages,
+        edition=args.edition,
+        sector_column=args.by,
+    )
+    print(made)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "map": _cmd_map,
     "validate": _cmd_validate,
@@ -738,6 +787,7 @@ _COMMANDS = {
     "reliability": _cmd_reliability,
     "report": _cmd_report,
     "instrument": _cmd_instrument,
+    "init": _cmd_init,
 }
 
 

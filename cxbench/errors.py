@@ -13,6 +13,7 @@ __all__ = [
     "CommentaryError",
     "CxbenchError",
     "InstrumentError",
+    "LabelsError",
     "ParameterError",
     "UnusableFileError",
     "one_line",
@@ -59,6 +60,18 @@ class CommentaryError(InstrumentError):
     --------
     >>> str(CommentaryError("entries.yaml", "entries[3].expert", "unknown expert 'x'"))
     "entries.yaml: entries[3].expert: unknown expert 'x'"
+    """
+
+
+class LabelsError(InstrumentError):
+    """A labels file (translated group names) is malformed or ambiguous.
+
+    Same fields as :class:`InstrumentError`: the file, the offending key and the problem.
+
+    Examples
+    --------
+    >>> str(LabelsError("labels.yaml", "sector.Finance.tr", "must be text"))
+    'labels.yaml: sector.Finance.tr: must be text'
     """
 
 

@@ -44,7 +44,7 @@ _ITEM_SOURCES = ("published", "named", "illustrative")
 
 #: Report sections whose heading and paragraph an instrument may word itself
 #: (``report:`` in its YAML); every other section is worded by the message catalogue.
-REPORT_SECTIONS = ("commentary_report", "dimension_scores")
+REPORT_SECTIONS = ("commentary_report", "dimension_scores", "sector_report", "sector_overview")
 #: The commentary themes of the report's fixed sections after the dimensions' own.
 _FIXED_THEMES = ("sector_scores", "success", "general_reaction", "future")
 _THEME_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")

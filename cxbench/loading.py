@@ -560,12 +560,14 @@ def _read_sav(path: Path, layout: str | None) -> RawTable:
     )
 
 
-def dataset_note(path: str | Path) -> str | None:
+def dataset_note(path: str | Path, language: str | None = None) -> str | None:
     """The provenance note of a data file, from its ``<stem>.meta.yaml`` sidecar.
 
     A sidecar is how a data set says what it is, e.g. that it is synthetic; every
-    table cxbench writes from that file repeats the note. Returns ``None`` when the
-    file has no sidecar or the sidecar has no ``note``.
+    table cxbench writes from that file repeats the note. The note is a text, or a
+    text per language (``note: {en: ..., tr: ..., ru: ...}``): ``language`` picks one
+    (English where it is missing; without ``language``, English). Returns ``None``
+    when the file has no sidecar or the sidecar has no ``note``.
 
     Examples
     --------
@@ -574,6 +576,10 @@ def dataset_note(path: str | Path) -> str | None:
     >>> _ = (folder / "s.meta.yaml").write_text("note: SYNTHETIC data\\n", encoding="utf-8")
     >>> dataset_note(folder / "s.csv"), dataset_note(folder / "other.csv")
     ('SYNTHETIC data', None)
+    >>> _ = (folder / "t.meta.yaml").write_text("note: {en: Test data, tr: Test verisi}\\n",
+    ...                                         encoding="utf-8")
+    >>> dataset_note(folder / "t.csv", "tr"), dataset_note(folder / "t.csv", "ru")
+    ('Test verisi', 'Test data')
     """
     path = Path(path)
     sidecar = path.with_name(f"{path.stem}.meta.yaml")
@@ -589,6 +595,13 @@ def dataset_note(path: str | Path) -> str | None:
             str(sidecar), f"not a readable metadata file ({one_line(exc)})"
         ) from None
     note = meta.get("note") if isinstance(meta, dict) else None
+    if isinstance(note, dict):
+        texts = {str(k): v for k, v in note.items()}
+        if not all(isinstance(v, str) for v in texts.values()) or "en" not in texts:
+            raise UnusableFileError(
+                str(sidecar), "note: must be a text, or a text per language with 'en' among them"
+            )
+        note = texts.get(language or "en") or texts["en"]
     return " ".join(str(note).split()) if note else None
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "finding_success",
     "finding_weakest_statements",
     "findings",
+    "instrument_fields",
     "paragraph",
     "report_sections",
     "section",
@@ -115,7 +116,7 @@ def section(
     Examples
     --------
     >>> print(section("sector_overview", "en", confidence=95))  # doctest: +ELLIPSIS
-    ## The benchmark at a glance
+    ## The survey at a glance
     <BLANKLINE>
     ...
     >>> from cxbench.instrument import load_instrument
@@ -126,6 +127,8 @@ def section(
     How far the participants measure, manage and master digital CX...
     """
     language = check_language(language)
+    if instrument is not None:
+        fields = {**instrument_fields(instrument, language), **fields}
     # the instrument names a theme's section by the theme (dimension_scores), the
     # catalogue by its message (theme_dimension_scores)
     own = instrument.sections.get(key.removeprefix("theme_")) if instrument else None
@@ -137,6 +140,28 @@ def section(
         title = _fill(own.heading(language), fields, f"report.{key}.title")
         body = _fill(in_language(own.body, language, ""), fields, f"report.{key}.body")
     return ReportText(f"{'#' * level} {title}\n\n{body}" if body else f"{'#' * level} {title}")
+
+
+def instrument_fields(instrument: Instrument, language: str = "en") -> dict[str, object]:
+    """What a section may say of the instrument, as ``{placeholders}``: its ``title``,
+    the number of ``items`` and the ``dimensions`` by name, in ``language``.
+
+    :func:`section` offers them to every text when it is given the instrument, so a
+    report's wording fits any instrument.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> fields = instrument_fields(load_instrument(), "tr")
+    >>> fields["items"], fields["dimensions"]
+    (12, 'Ölçme, Yönetme ve Ustalaşma')
+    """
+    language = check_language(language)
+    return {
+        "title": in_language(instrument.title, language),
+        "items": len(instrument.items),
+        "dimensions": _join([dim.name(language) for dim in instrument.dimensions], language),
+    }
 
 
 def _fill(template: str, fields: Mapping[str, object], where: str) -> str:
@@ -225,8 +250,9 @@ def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> Rep
 
 
 def data_note(path: str | Path, language: str = "en") -> ReportText:
-    """The data file's provenance note (e.g. that it is synthetic), if it has one."""
-    note = dataset_note(path)
+    """The data file's provenance note (e.g. that it is synthetic), if it has one, in
+    ``language`` when the sidecar gives it per language (:func:`~cxbench.loading.dataset_note`)."""
+    note = dataset_note(path, language)
     return paragraph("sector_synthetic_note", language, note=note) if note else ReportText("")
 
 

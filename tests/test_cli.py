@@ -16,6 +16,7 @@ from cxbench.synthetic import generate_benchmark
 
 INST = load_instrument()
 COMMANDS = [
+    "init",
     "map",
     "validate",
     "score",

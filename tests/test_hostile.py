@@ -37,10 +37,12 @@ from cxbench.errors import (
     CommentaryError,
     CxbenchError,
     InstrumentError,
+    LabelsError,
     ParameterError,
     UnusableFileError,
 )
 from cxbench.instrument import load_instrument
+from cxbench.labels import load_labels
 from cxbench.loading import dataset_note, read_table
 
 BUNDLED = Path(__file__).parents[1] / "cxbench" / "instruments" / "digital-cx-2023.yaml"
@@ -272,6 +274,11 @@ def _sidecar(folder: Path, text: str) -> None:
     dataset_note(folder / "s.csv")
 
 
+def _labels(folder: Path, text: str) -> None:
+    (folder / "labels.yaml").write_text(text, encoding="utf-8")
+    load_labels(folder=folder)
+
+
 def _catalogue(folder: Path, text: str, monkeypatch) -> None:
     (folder / "locales").mkdir()
     (folder / "locales" / "bad.yaml").write_text(text, encoding="utf-8")
@@ -289,6 +296,7 @@ READERS = {
     "markdown front matter": (_front_matter, CommentaryError),
     "mapping file": (_mapping, UnusableFileError),
     "meta sidecar": (_sidecar, UnusableFileError),
+    "labels file": (_labels, LabelsError),
     "message catalogue": (_catalogue, ParameterError),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace as _replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -53,13 +54,28 @@ FIELDS = {
 }
 
 
+OTHER = Path(__file__).parent / "fixtures" / "instruments" / "service-cx-7.yaml"
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("key", NOTEBOOK_SECTIONS)
-def test_every_section_of_the_sector_report_exists_in_every_language(key, language):
-    text = section(key, language, level=3, **FIELDS).markdown
-    heading, body = text.split("\n\n", 1)
+@pytest.mark.parametrize("instrument", ["digital-cx-2023", OTHER], ids=["bundled", "other"])
+def test_every_section_of_the_sector_report_exists_in_every_language(key, language, instrument):
+    """The catalogue's generic wording (an instrument that words no section) and the
+    bundled instrument's own both fill every placeholder, in every language."""
+    text = section(key, language, level=3, instrument=load_instrument(instrument), **FIELDS)
+    heading, body = text.markdown.split("\n\n", 1)
     assert heading.startswith("### ") and len(heading) > 6 and body.strip()
-    assert "{" not in text  # every placeholder filled
+    assert "{" not in text.markdown  # every placeholder filled
+
+
+def test_the_generic_sector_report_says_what_the_instrument_asked():
+    other = load_instrument(OTHER)
+    text = section("sector_report", "en", instrument=other, **FIELDS).markdown
+    assert text.startswith("## Service experience practice survey: results by sector, 2023")
+    assert "310 organisations answered 10 statements on Listen, Learn, Act and Track." in text
+    bundled = section("sector_report", "en", instrument=load_instrument(), **FIELDS).markdown
+    assert "twelve statements" in bundled and "Digital CX management by Sector" in bundled
 
 
 def test_text_from_data_cannot_inject_markup():

@@ -1,12 +1,16 @@
 """A research team's own survey, end to end: an instrument unlike the bundled one (four
 dimensions, a 7-point scale, two reverse-keyed statements, English and Turkish only, no
 themes, no report wording), a grouping column of its own (``branch``), a first edition
-with no commentary, and a group too small to be shown.
+with no commentary, a group too small to be shown, and a labels file naming the branches
+(and the column itself) in Turkish.
 
 The whole report set must be made with no failure: one benchmark report per language of
 the instrument (and none in Russian, which it does not have), with one section per
 dimension titled with the dimension's label, and a report per branch that can be shown.
-The tables are checked against a hand calculation of the scores on the same answers.
+Turkish readers see the branches' Turkish names in titles, tables and headings, and the
+sector report's wording is the instrument's (its dimensions, its number of statements),
+not the bundled survey's. The tables are checked against a hand calculation of the
+scores on the same answers.
 """
 
 from __future__ import annotations
@@ -31,6 +35,22 @@ EDITION = 2025
 BRANCHES = {"Hotels": 44, "Airlines": 39, "Rail": 18, "Ferries": 3}
 HIDDEN = "Ferries"
 SHOWN = {"Hotels", "Airlines"}
+#: The branches in Turkish (labels.yaml), the hidden one's too: it must not leak either.
+TURKISH = {
+    "Hotels": "Oteller",
+    "Airlines": "Havayolları",
+    "Rail": "Demiryolu",
+    "Ferries": "Feribot",
+}
+LABELS = "branch:\n  _label: {en: Branch, tr: Şube}\n" + "".join(
+    f"  {value}: {{tr: {name}}}\n" for value, name in TURKISH.items()
+)
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of an HTML page: no styles, scripts, images or tags."""
+    page = re.sub(r"<(style|script)\b.*?</\1>|<img\b[^>]*>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def survey(seed: int = 7) -> pd.DataFrame:
@@ -78,6 +98,7 @@ def made(tmp_path_factory):
     data.mkdir()
     frame = survey()
     frame.to_csv(data / f"benchmark_{EDITION}.csv", index=False)
+    (data / "labels.yaml").write_text(LABELS, encoding="utf-8")
     result = make_report_set(
         data,
         out=root / "reports",
@@ -128,11 +149,34 @@ def test_the_benchmark_report_has_a_section_per_dimension_in_order(made):
 @pytest.mark.slow
 def test_branch_reports_show_exactly_the_groups_that_can_be_shown(made):
     root, _, result = made
-    titles = {r.job.title for r in result.results if r.job.kind == "sector"}
-    assert titles == SHOWN
+    titles: dict[str, set[str]] = {"en": set(), "tr": set()}
+    for r in result.results:
+        if r.job.kind == "sector":
+            titles[r.job.language].add(r.job.title)
+    assert titles == {"en": SHOWN, "tr": {TURKISH[s] for s in SHOWN}}
     for path in (root / "reports").rglob("*"):
         if path.is_file() and path.suffix in {".html", ".csv", ".json", ".ipynb"}:
-            assert HIDDEN not in path.read_text(encoding="utf-8", errors="replace"), path
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert HIDDEN not in text and TURKISH[HIDDEN] not in text, path
+
+
+@pytest.mark.slow
+def test_turkish_readers_see_the_turkish_names_and_the_instruments_own_wording(made):
+    root, _, _ = made
+    inst = load_instrument(INSTRUMENT)
+    folder = root / "reports" / str(EDITION) / "tr"
+    page = visible_text((folder / "branch-hotels.html").read_text(encoding="utf-8"))
+    assert "Oteller" in page and "Şube" in page and "Yayımlanan" not in page
+    assert "Hotels" not in page and "Airlines" not in page
+    # the sector report says what this survey asked: its 16 statements, its 4 dimensions
+    dimensions = ", ".join(d.name("tr") for d in inst.dimensions[:-1])
+    assert f"{len(inst.items)} ifadeyi" in page
+    assert f"{dimensions} ve {inst.dimensions[-1].name('tr')}" in page
+    assert "on iki" not in page and "yayımlanan" not in page
+    english = visible_text((folder.parent / "en" / "branch-hotels.html").read_text("utf-8"))
+    assert "Hotels" in english and "Oteller" not in english
+    benchmark = visible_text((folder / "benchmark.html").read_text(encoding="utf-8"))
+    assert "Şube bazında puanlar" in benchmark and "Oteller" in benchmark
 
 
 @pytest.mark.slow

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from cxbench.publish import (
     slug,
     write_index,
 )
+from cxbench.report import write_edition_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -74,7 +77,8 @@ def _commentary(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory):
-    """A data folder (Energy renamed to a script tag) and a commentary folder."""
+    """A data folder (Energy renamed to a script tag) with the bundled data's notes and
+    labels (the sector names in Turkish and Russian), and a commentary folder."""
     root = tmp_path_factory.mktemp("reports")
     data = root / "data"
     data.mkdir()
@@ -82,6 +86,9 @@ def workspace(tmp_path_factory):
         frame = pd.read_csv(ROOT / "data" / name, dtype=str, keep_default_na=False)
         frame.loc[frame["sector"] == "Energy", "sector"] = SCRIPT
         frame.to_csv(data / name, index=False)
+        sidecar = Path(name).stem + ".meta.yaml"
+        shutil.copy(ROOT / "data" / sidecar, data / sidecar)
+    shutil.copy(ROOT / "data" / "labels.yaml", data / "labels.yaml")
     _commentary(data / "commentary")
     return root
 
@@ -96,7 +103,19 @@ def report_set(workspace):
     )
     # the one sequence `cxbench report` runs: lock, tables, reports, index, manifest
     made = run_report_set(
-        jobs, edition=2023, out=workspace / "reports", options={}, n_jobs=2, progress=False
+        jobs,
+        edition=2023,
+        out=workspace / "reports",
+        options={},
+        tables=lambda: write_edition_tables(
+            workspace / "data" / "benchmark_2023.csv",
+            2023,
+            workspace / "reports",
+            load_instrument(),
+            by="sector",
+        ),
+        n_jobs=2,
+        progress=False,
     )
     return jobs, made.results, jobs[0].out_dir
 
@@ -180,6 +199,39 @@ def test_html_has_its_language_no_code_and_escaped_data(report_set):
     assert "<b>markup</b>" not in commentary and "&lt;b&gt;markup&lt;/b&gt;" in commentary
 
 
+def _visible(page: str) -> str:
+    page = re.sub(r"<(style|script)\b.*?</\1>|<img\b[^>]*>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_readers_see_sector_names_and_the_data_note_in_their_language(report_set):
+    """data/labels.yaml names the sectors per language, the sidecar gives the note per
+    language: the title, the headings, the tables and the index entry all follow."""
+    jobs, _, out = report_set
+    finance = {"en": "Finance", "tr": "Finans", "ru": "Финансы"}
+    note = {"en": "SYNTHETIC data", "tr": "SENTETİK veri", "ru": "СИНТЕТИЧЕСКИЕ данные"}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for job in (j for j in jobs if j.parameters.get("sectors") == ["Finance"]):
+        name = finance[job.language]
+        assert job.title == name and job.name == "sector-finance"  # file names stay
+        page = job.html.read_text(encoding="utf-8")
+        assert f"<title>{name}</title>" in page
+        text = _visible(page)
+        assert text.count(name) >= 5 and note[job.language] in text
+        if job.language != "en":
+            assert "Finance" not in text and "SYNTHETIC" not in text
+        assert f">{html.escape(name)}<" in index
+    # the index: each language's section with its note and the edition's figures
+    sections = dict(re.findall(r'<section[^>]*lang="(\w+)"[^>]*>(.*?)</section>', index, re.S))
+    assert set(sections) == {"en", "tr", "ru"}
+    for language, section in sections.items():
+        assert note[language] in _visible(section) and "310" in _visible(section)
+    assert "%70,0" in sections["tr"] and "70.0" in sections["en"]
+    for job in (j for j in jobs if j.kind == "benchmark" and j.language != "en"):
+        text = _visible(job.html.read_text(encoding="utf-8"))
+        assert finance[job.language] in text and "Finance" not in text
+
+
 def test_manifest_records_inputs_runs_and_versions(report_set, workspace):
     jobs, _, out = report_set
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -187,6 +239,7 @@ def test_manifest_records_inputs_runs_and_versions(report_set, workspace):
     expected = hashlib.sha256(Path(data_file).read_bytes()).hexdigest()
     assert manifest["inputs"][data_file] == expected
     assert any(path.endswith("entries.yaml") for path in manifest["inputs"])
+    assert str((workspace / "data" / "labels.yaml").resolve()) in manifest["inputs"]
     assert len(manifest["reports"]) == len(jobs)
     assert {r["status"] for r in manifest["reports"]} == {"ok"}
     assert manifest["reports"][0]["parameters"]["edition"] == 2023

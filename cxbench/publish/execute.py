@@ -462,7 +462,7 @@ def run_report_set(
                 reuse_kernels=reuse_kernels,
             )
             finished = dict(enumerate(results))
-            index = write_index(results, edition, out_dir)
+            index = _write_index(results, edition, out_dir, table_result)
             return ReportSet(results, table_result, index, manifest(results, "finished"))
         except ReportSetInterrupted as exc:
             finished.update(exc.results)
@@ -470,10 +470,34 @@ def run_report_set(
             made = sum(r.status == "ok" for r in results)
             detail = f"; {made} of {len(results)} reports made"
             if out_dir is not None:
-                write_index(results, edition, out_dir)
+                _write_index(results, edition, out_dir, table_result)
                 path = manifest(results, "interrupted")
                 detail += f", the others are marked 'interrupted' in {path}"
             raise exc.describe(detail) from None
+
+
+def _write_index(results: Sequence[ReportResult], edition: int, out_dir: Path, tables: Any) -> Path:
+    """The set's index with the edition's headline figures (from the tables, when they
+    were written), the dimensions named by the instrument and the data note in each
+    language (:func:`~cxbench.publish.html.write_index`)."""
+    from ..editions import edition_inputs
+    from ..instrument import load_instrument
+    from ..loading import dataset_note
+
+    headline = getattr(tables, "dimension_scores", None)
+    instrument = note = None
+    parameters = results[0].job.parameters if results else {}
+    try:
+        if "instrument" in parameters:
+            instrument = load_instrument(parameters["instrument"])
+        if "data_path" in parameters:
+            path = edition_inputs(parameters["data_path"], edition).path
+            note = {r.job.language: dataset_note(path, r.job.language) for r in results}
+    except CxbenchError:  # the reports have said what is wrong; the index is still made
+        pass
+    return write_index(
+        results, edition, out_dir, headline=headline, instrument=instrument, note=note
+    )
 
 
 def results_summary(results: Sequence[ReportResult]) -> str:
@@ -504,6 +528,7 @@ def make_report_set(
     instrument: str | Path = "digital-cx-2023",
     commentary: str | Path | None = None,
     notebooks: str | Path | None = None,
+    labels: str | Path | None = None,
     sector_column: str = "sector",
     id_column: str = ID_COLUMN,
     min_answered: int | None = None,
@@ -534,6 +559,9 @@ def make_report_set(
     notebooks : path, optional
         A folder with your own versions of the notebooks; default the package's
         (:data:`~cxbench.publish.plan.NOTEBOOKS`).
+    labels : path, optional
+        The groups' names per language; default ``<data>/labels.yaml`` when there is
+        one (:mod:`cxbench.labels`).
     id_column, min_answered
         For the tables (:func:`cxbench.report.write_edition_tables`) and scorecards.
     scorecards, participants
@@ -584,6 +612,7 @@ def make_report_set(
             id_column=id_column,
             min_n=min_n,
             notebooks=notebooks,
+            labels=labels,
         )
     elif not tables_only:
         # every parameter checked before anything runs
@@ -598,6 +627,7 @@ def make_report_set(
             sector_column=sector_column,
             min_n=min_n,
             notebooks=notebooks,
+            labels=labels,
         )
     notes = []
     if jobs and not scorecards:

@@ -199,7 +199,7 @@ def report_languages(languages: Sequence[str] | None, instrument: Any) -> list[s
             raise ParameterError(
                 "languages",
                 "",
-                f"the instrument {instrument.name!r} has no language cxbench reports in "
+                f"the instrument {instrument.id!r} has no language cxbench reports in "
                 f"(its statements are in: {', '.join(instrument.languages) or 'none'}; "
                 f"cxbench: {', '.join(LANGUAGES)})",
             )
@@ -213,7 +213,7 @@ def report_languages(languages: Sequence[str] | None, instrument: Any) -> list[s
             raise ParameterError(
                 "languages",
                 language,
-                f"the instrument {instrument.name!r} has no statements in it "
+                f"the instrument {instrument.id!r} has no statements in it "
                 f"(its languages: {', '.join(offered)})",
             )
     return chosen
@@ -245,6 +245,23 @@ def _check_column(responses: Any, column: str, source: Path) -> None:
         )
 
 
+def _labels(path: str | Path | None, folder: Path, data: Any, languages: Sequence[str]) -> Any:
+    """The labels the reports use, checked on the data in every language now, so a
+    name that would merge two groups fails before anything runs."""
+    from ..labels import load_labels
+
+    labels = load_labels(path, folder=folder)
+    for language in languages:
+        labels.relabel(data, language)
+    return labels
+
+
+def _labels_parameter(labels: Any) -> dict[str, str]:
+    """``labels_path`` for the notebooks, only when there is a labels file (so that
+    a team's own notebooks without the parameter keep working without one)."""
+    return {"labels_path": labels.source} if labels.source else {}
+
+
 def plan_reports(
     *,
     data: str | Path,
@@ -257,6 +274,7 @@ def plan_reports(
     sector_column: str = "sector",
     min_n: int = DEFAULT_MIN_N,
     notebooks: str | Path = NOTEBOOKS,
+    labels: str | Path | None = None,
 ) -> list[ReportJob]:
     """The jobs of an edition's report set, every parameter checked first.
 
@@ -283,6 +301,10 @@ def plan_reports(
         The sector reports' grouping and anonymity threshold.
     notebooks : path
         Where ``commentary_report.ipynb`` and ``sector_comparison.ipynb`` are.
+    labels : path, optional
+        The groups' names per language (:mod:`cxbench.labels`); default
+        ``<data>/labels.yaml`` when there is one. Report titles and every table,
+        chart and heading use them; file names stay those of the data's values.
 
     Returns
     -------
@@ -293,9 +315,9 @@ def plan_reports(
 
     Raises
     ------
-    ParameterError, CommentaryError, UnusableFileError
+    ParameterError, CommentaryError, LabelsError, UnusableFileError
         Before anything runs: an unknown language or sector, a missing file or
-        folder, commentary that does not validate, data that cannot be read.
+        folder, commentary or labels that do not validate, data that cannot be read.
     """
     from ..commentary import load_commentary
     from ..comparison import compare_groups
@@ -312,11 +334,13 @@ def plan_reports(
     data = Path(data).resolve()
     inputs = edition_inputs(data, edition)
     commentary = Path(commentary).resolve() if commentary else data / "commentary"
-    load_commentary(commentary / str(edition), inst)  # fails early with file and key
+    # fails early with file and key
+    expert = load_commentary(commentary / str(edition), inst)
     responses = load_responses(inputs.path, inst)
     if responses.accepted == 0:
         raise ParameterError("data", str(inputs.path), "no row passed validation")
     _check_column(responses, sector_column, inputs.path)
+    names_of = _labels(labels, inputs.path.parent, responses.data, languages)
     comparison = compare_groups(responses.data, inst, sector_column, min_n=min_n, n_resamples=99)
     available = comparison.complete_groups
     if sectors is None:
@@ -347,14 +371,15 @@ def plan_reports(
         "instrument": instrument_parameter(instrument),
         "edition": edition,
         "min_n": min_n,
-    }
+    } | _labels_parameter(names_of)
+    benchmark_title = "index_benchmark_plain" if expert.empty else "index_benchmark"
     jobs = []
     for language in languages:
         jobs.append(
             ReportJob(
                 name="benchmark",
                 kind="benchmark",
-                title=translate("index_benchmark", language, edition=edition),
+                title=translate(benchmark_title, language, edition=edition),
                 language=language,
                 notebook=notebooks / "commentary_report.ipynb",
                 parameters=common
@@ -371,7 +396,7 @@ def plan_reports(
                 ReportJob(
                     name=names[sector],
                     kind="sector",
-                    title=str(sector),
+                    title=names_of.value(sector_column, sector, language),
                     language=language,
                     notebook=notebooks / "sector_comparison.ipynb",
                     parameters=common
@@ -441,10 +466,12 @@ def plan_scorecards(
     language_column: str = "language",
     min_n: int = DEFAULT_MIN_N,
     notebooks: str | Path = NOTEBOOKS,
+    labels: str | Path | None = None,
 ) -> list[ReportJob]:
     """One scorecard job per participant, in the participant's language when the data
     carry one (column ``language_column``) and it is one of ``languages``, else in the
     first of ``languages`` (default: the instrument's, :func:`report_languages`).
+    ``labels`` as for :func:`plan_reports`.
 
     Raises
     ------
@@ -464,6 +491,7 @@ def plan_scorecards(
     data = Path(data).resolve()
     inputs = edition_inputs(data, edition)
     responses = load_responses(inputs.path, inst, id_column=id_column)
+    names_of = _labels(labels, inputs.path.parent, responses.data, languages)
     ids = responses.data[id_column].astype(str)
     chosen = list(ids) if participants is None else [str(p) for p in participants]
     unknown = [p for p in chosen if p not in set(ids)]
@@ -497,7 +525,8 @@ def plan_scorecards(
                     "sector_column": sector_column,
                     "id_column": id_column,
                     "min_n": min_n,
-                },
+                }
+                | _labels_parameter(names_of),
                 out_dir=out_dir,
             )
         )
@@ -505,7 +534,8 @@ def plan_scorecards(
 
 
 def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
-    """Every file the jobs read: notebooks, data files, commentary, the instrument."""
+    """Every file the jobs read: notebooks, data files, commentary, the instrument,
+    the labels."""
     from ..instrument import load_instrument
 
     paths: set[Path] = set()
@@ -521,4 +551,6 @@ def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
         source = load_instrument(job.parameters["instrument"]).source
         if source and Path(source).is_file():
             paths.add(Path(source))
+        if job.parameters.get("labels_path"):
+            paths.add(Path(job.parameters["labels_path"]))
     return sorted(paths)
