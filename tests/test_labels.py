@@ -140,3 +140,24 @@ def test_a_labels_file_over_the_yaml_size_limit_is_refused_before_it_is_parsed(
     path = write(tmp_path, "sector:\n" + "".join(f"  V{i}: {{tr: N{i}}}\n" for i in range(200)))
     with pytest.raises(LabelsError, match=r"refused.*MAX_YAML_BYTES"):
         load_labels(path)
+
+
+def test_a_bad_labels_file_stops_the_report_set_before_anything_runs(tmp_path, capsys):
+    """`cxbench report --labels`: the file is read and checked on the data in every
+    language at planning time; a name that would merge two sectors is one line, exit 2,
+    and no report folder is made."""
+    import shutil
+
+    from cxbench.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(BUNDLED / "benchmark_2023.csv", data)
+    out = tmp_path / "reports"
+    assert main(["report", "--data", str(data), "--out", str(out), "--labels", "nope.yaml"]) == 2
+    assert "nope.yaml: no such labels file" in capsys.readouterr().err
+    merging = write(tmp_path, "sector:\n  Finance: {ru: Телеком}\n  Telecom: {ru: Телеком}\n")
+    assert main(["report", "--data", str(data), "--out", str(out), "--labels", str(merging)]) == 2
+    err = capsys.readouterr().err
+    assert str(merging) in err and "would both read as 'Телеком'" in err
+    assert not out.exists()

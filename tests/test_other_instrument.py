@@ -120,6 +120,9 @@ def test_the_whole_set_is_made_in_the_instruments_languages(made):
     assert languages == {"en", "tr"}
     kinds = sorted((r.job.language, r.job.kind) for r in result.results)
     assert kinds.count(("en", "benchmark")) == kinds.count(("tr", "benchmark")) == 1
+    # without commentary the benchmark report does not promise any
+    titles = {r.job.title for r in result.results if r.job.kind == "benchmark"}
+    assert titles == {f"Benchmark report {EDITION}", f"{EDITION} karşılaştırma raporu"}
     assert not (root / "reports" / str(EDITION) / "ru").exists()
     assert any("no commentary" in note for note in result.notes)
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
@@ -144,6 +147,10 @@ def test_the_benchmark_report_has_a_section_per_dimension_in_order(made):
         # the bundled instrument's themes and its wording do not leak in
         assert "Measure" not in page and "Ölçme" not in page
         assert "Traceback" not in page
+        # no panel yet: a summary of the findings, not "the panel's general reaction"
+        summary = {"en": "The findings at a glance", "tr": "Bulgulara toplu bakış"}
+        assert f"{summary[language]}¶" in headings
+        assert not any("panel" in h.lower() for h in headings), headings
 
 
 @pytest.mark.slow
