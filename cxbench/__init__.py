@@ -47,6 +47,7 @@ from .errors import (
     LabelsError,
     ParameterError,
     UnusableFileError,
+    WeightsError,
 )
 from .files import neutralise_cell, restore_cell, write_atomic, write_csv
 from .i18n import (
@@ -123,6 +124,14 @@ from .scoring import (
     reverse_items,
     score_matrix,
 )
+from .screening import (
+    DEFAULT_IRV_MIN,
+    DEFAULT_MAHALANOBIS_ALPHA,
+    DEFAULT_SPEED_FRACTION,
+    default_longstring_max,
+    screen,
+    screening_rules,
+)
 from .stats import (
     adjust_p,
     bootstrap_ci,
@@ -157,6 +166,14 @@ from .validation import (
     validate_file,
     validate_responses,
 )
+from .weights import (
+    Population,
+    Weighting,
+    design_mean,
+    load_population,
+    weight_respondents,
+    weighted_scores,
+)
 
 try:
     __version__ = version("cxbench")
@@ -165,7 +182,10 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 
 __all__ = [
     "DEFAULT_INSTRUMENT",
+    "DEFAULT_IRV_MIN",
+    "DEFAULT_MAHALANOBIS_ALPHA",
     "DEFAULT_MIN_N",
+    "DEFAULT_SPEED_FRACTION",
     "LABELS_FILE",
     "LANGUAGES",
     "LAYOUTS",
@@ -188,6 +208,7 @@ __all__ = [
     "Labels",
     "LabelsError",
     "ParameterError",
+    "Population",
     "RawTable",
     "ReportSections",
     "ReportTable",
@@ -199,6 +220,8 @@ __all__ = [
     "Theme",
     "UnusableFileError",
     "ValidationReport",
+    "Weighting",
+    "WeightsError",
     "__version__",
     "adjust_p",
     "available_instruments",
@@ -215,6 +238,8 @@ __all__ = [
     "csat",
     "data_note",
     "dataset_note",
+    "default_longstring_max",
+    "design_mean",
     "detect_layout",
     "difference_table",
     "dimension_scores",
@@ -255,6 +280,7 @@ __all__ = [
     "load_commentary",
     "load_instrument",
     "load_labels",
+    "load_population",
     "load_responses",
     "map_columns",
     "metric_correlations",
@@ -288,6 +314,8 @@ __all__ = [
     "score_parquet",
     "scorecard_dimension_table",
     "scorecard_item_table",
+    "screen",
+    "screening_rules",
     "section",
     "shown_groups",
     "suppress_small_groups",
@@ -299,6 +327,8 @@ __all__ = [
     "trend_table",
     "validate_file",
     "validate_responses",
+    "weight_respondents",
+    "weighted_scores",
     "welch_difference",
     "write_atomic",
     "write_column_mapping",

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -29,7 +30,7 @@ from .errors import (
     CxbenchError,
     ParameterError,
 )
-from .files import csv_text
+from .files import csv_text, write_atomic, write_csv
 from .i18n import LANGUAGES
 from .instrument import (
     DEFAULT_INSTRUMENT,
@@ -49,6 +50,7 @@ from .report import (
     tables_summary,
 )
 from .scoring import METHODS, dimension_scores, item_scores
+from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, screen
 from .streaming import score_parquet
 from .text import comparison_text, error_record, mapping_text
 from .trends import edition_trend, paired_change
@@ -187,6 +189,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=_positive_int, default=1_000_000, metavar="N", help="with --stream"
     )
     score.add_argument(
+        "--weights",
+        metavar="POP.yaml",
+        help="weight the respondents to the population in this file (rake or poststratify; "
+        "dimension scores with design-based SE, CI, deff and effective n)",
+    )
+    score.add_argument(
+        "--reject-unweightable",
+        action="store_true",
+        help="with --weights: set aside the rows the population file cannot weight (a "
+        "missing or unknown value), written with their reason to <input>.weights-rejects.csv",
+    )
+    score.add_argument(
         "--respondents-out",
         metavar="PATH",
         help="with --stream: also write every respondent's scores (Parquet)",
@@ -263,6 +277,60 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(reliability)
     reliability.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
     reliability.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    screening = commands.add_parser(
+        "screen",
+        help="flag careless responses: long strings, no variability, outliers, speeding",
+        description="Per respondent, on the answers as given (before reverse keying), in "
+        "the instrument's item order: longstring (longest run of identical consecutive "
+        "answers; a missing answer ends a run), irv (standard deviation of the answers), "
+        "Mahalanobis D² of a complete row with its chi-square p-value (df = items), and "
+        "with --duration-column, speeding (below --speed-fraction of the median). Flags "
+        "only: nothing is removed, and flagged respondents do not change the exit code.",
+    )
+    _add_input(screening)
+    screening.add_argument(
+        "--duration-column", metavar="C", help="seconds each respondent took (speeding)"
+    )
+    screening.add_argument(
+        "--longstring-max",
+        type=_positive_int,
+        metavar="N",
+        help="flag a run of N identical answers or more (default: more than half the "
+        "items, e.g. 7 of 12; Johnson 2005, Curran 2016)",
+    )
+    screening.add_argument(
+        "--irv-min",
+        type=float,
+        metavar="X",
+        help="flag a standard deviation of the answers of X or less (default: 0, the same "
+        "answer throughout)",
+    )
+    screening.add_argument(
+        "--mahalanobis-alpha",
+        type=float,
+        default=DEFAULT_MAHALANOBIS_ALPHA,
+        metavar="A",
+        help="flag a D² with a chi-square p-value below A (default: %(default)s)",
+    )
+    screening.add_argument(
+        "--no-mahalanobis",
+        action="store_true",
+        help="no Mahalanobis D² (e.g. fewer complete rows than items)",
+    )
+    screening.add_argument(
+        "--speed-fraction",
+        type=float,
+        default=DEFAULT_SPEED_FRACTION,
+        metavar="F",
+        help="flag a duration below F x the median duration (default: 1/3)",
+    )
+    screening.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    screening.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the result here instead of printing it (CSV; JSON with --format json)",
+    )
 
     report = commands.add_parser(
         "report",
@@ -487,8 +555,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     if args.stream:
+        if args.weights:
+            raise ParameterError("--weights", args.weights, "not with --stream (in memory only)")
         return _score_stream(args, instrument)
     data = _validated(args, instrument).data
+    if args.weights:
+        return _score_weighted(args, instrument, data)
+    if args.reject_unweightable:
+        raise ParameterError("--reject-unweightable", "", "only with --weights")
     if args.level == "item":
         frame = item_scores(data, instrument, by=args.by, method=args.method, min_n=args.min_n)
     else:
@@ -502,6 +576,44 @@ def _cmd_score(args: argparse.Namespace) -> int:
             min_n=args.min_n,
         )
     _emit(frame, args.format, dataset_note(args.input), anonymity=_anonymity(frame, args.by))
+    return EXIT_OK
+
+
+def _score_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame) -> int:
+    """``score --weights``: weighted dimension scores with their design-based errors."""
+    from .weights import load_population, weight_respondents, weighted_scores
+
+    if args.level != "dimension":
+        raise ParameterError("--level", args.level, "--weights scores dimensions only")
+    population = load_population(args.weights)
+    weighting = weight_respondents(data, population, reject_unweightable=args.reject_unweightable)
+    if len(weighting.rejected):
+        aside = data.iloc[weighting.rejected["row"].to_numpy() - 1].reset_index(drop=True)
+        aside.insert(0, "reject_reason", weighting.rejected["reason"].to_numpy())
+        path = Path(f"{args.input}.weights-rejects.csv")
+        write_csv(aside, path)
+        print(
+            f"cxbench: {len(aside)} of {len(data)} accepted rows could not be weighted, set "
+            f"aside with their reasons in {path}; {weighting.n} weighted",
+            file=sys.stderr,
+        )
+    frame = weighted_scores(
+        data,
+        instrument,
+        weighting,
+        by=args.by,
+        method=args.method,
+        min_answered=args.min_answered,
+        id_column=args.id_column,
+        min_n=args.min_n,
+    )
+    note = dataset_note(args.input)
+    weighted = (
+        f"weighted: {population.describe()} ({args.weights}); {weighting.n} respondents, "
+        f"Kish effective n {weighting.n_eff:.1f}"
+    )
+    note = f"{note}\n{weighted}" if note else weighted
+    _emit(frame, args.format, note, anonymity=_anonymity(frame, args.by))
     return EXIT_OK
 
 
@@ -676,6 +788,58 @@ def _cmd_reliability(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_screen(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    data = _validated(args, instrument).data
+    result = screen(
+        data,
+        instrument,
+        id_column=args.id_column,
+        duration_column=args.duration_column,
+        longstring_max=args.longstring_max,
+        irv_min=args.irv_min,
+        mahalanobis_alpha=None if args.no_mahalanobis else args.mahalanobis_alpha,
+        speed_fraction=args.speed_fraction,
+    )
+    rules = result.attrs["rules"]
+    note = dataset_note(args.input)
+    method = f"screening: {rules['summary']}; nothing removed"
+    if args.format == "json":
+        records = json.loads(result.to_json(orient="records", double_precision=6))
+        record = {"rules": rules, "respondents": records, "flagged": int(result.flagged.sum())}
+        text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        if args.out:
+            write_atomic(args.out, text, what="screening", protect=[args.input])
+        else:
+            sys.stdout.write(text)
+    elif args.out:
+        head = "\n".join(line for line in (note, method) if line)
+        write_csv(result, args.out, note=head, what="screening", protect=[args.input])
+    elif args.format == "csv":
+        head = "\n".join(line for line in (note, method) if line)
+        sys.stdout.write(csv_text(result, note=head))
+    else:
+        if note:
+            print(f"Note: {note}\n")
+        print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(f"\n{method}")
+    counts = ", ".join(
+        f"{flag.removeprefix('flag_')} {int(result[flag].sum())}"
+        for flag in result.columns
+        if flag.startswith("flag_")
+    )
+    print(
+        f"cxbench: {int(result.flagged.sum())} of {len(result)} respondents flagged "
+        f"({counts}); nothing removed",
+        file=sys.stderr,
+    )
+    if args.out:
+        print(f"cxbench: screening written to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     def listed(text: str | None) -> list[str] | None:
         parts = [part.strip() for part in (text or "").split(",") if part.strip()]
@@ -785,6 +949,7 @@ _COMMANDS = {
     "metrics": _cmd_metrics,
     "trend": _cmd_trend,
     "reliability": _cmd_reliability,
+    "screen": _cmd_screen,
     "report": _cmd_report,
     "instrument": _cmd_instrument,
     "init": _cmd_init,

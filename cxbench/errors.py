@@ -16,6 +16,7 @@ __all__ = [
     "LabelsError",
     "ParameterError",
     "UnusableFileError",
+    "WeightsError",
     "one_line",
 ]
 
@@ -72,6 +73,19 @@ class LabelsError(InstrumentError):
     --------
     >>> str(LabelsError("labels.yaml", "sector.Finance.tr", "must be text"))
     'labels.yaml: sector.Finance.tr: must be text'
+    """
+
+
+class WeightsError(InstrumentError):
+    """A population file (survey weights) is malformed, or the data cannot be weighted
+    to it.
+
+    Same fields as :class:`InstrumentError`: the file, the offending key and the problem.
+
+    Examples
+    --------
+    >>> str(WeightsError("pop.yaml", "margins.sector", "the shares sum to 0.9, not 1"))
+    'pop.yaml: margins.sector: the shares sum to 0.9, not 1'
     """
 
 

@@ -24,6 +24,7 @@ COMMANDS = [
     "metrics",
     "trend",
     "reliability",
+    "screen",
     "report",
     "instrument",
 ]
