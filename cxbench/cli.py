@@ -148,6 +148,15 @@ def _add_min_answered(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_exclude_flagged(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exclude-flagged",
+        action="store_true",
+        help="leave out the respondents `cxbench screen` flags with its default rules "
+        "(longstring, irv, Mahalanobis), written with the reason to <input>.flagged.csv",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``cxbench`` command."""
     parser = argparse.ArgumentParser(
@@ -188,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--batch-size", type=_positive_int, default=1_000_000, metavar="N", help="with --stream"
     )
+    _add_exclude_flagged(score)
     score.add_argument(
         "--weights",
         metavar="POP.yaml",
@@ -232,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=2023, help="bootstrap seed (default: %(default)s)"
     )
     compare.add_argument("--format", choices=("table", "json"), default="table")
+    _add_exclude_flagged(compare)
 
     metrics = commands.add_parser(
         "metrics",
@@ -477,6 +488,46 @@ def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationRe
     return report
 
 
+def _without_flagged(
+    args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame
+) -> pd.DataFrame:
+    """With ``--exclude-flagged``: the data without the respondents the screening flags,
+    which are written aside with their reasons (``<input>.flagged.csv``)."""
+    if not getattr(args, "exclude_flagged", False):
+        return data
+    flags = screen(data, instrument, id_column=args.id_column)
+    rules = flags.attrs["rules"]
+    thresholds = {
+        "longstring": f">= {rules['longstring']['max']}",
+        "irv": f"<= {rules['irv']['min']:g}",
+        "mahalanobis": f"p < {rules['mahalanobis']['alpha']:g}" if rules["mahalanobis"] else "",
+    }
+
+    def reason(row: pd.Series) -> str:
+        parts = []
+        if row["flag_longstring"]:
+            parts.append(f"longstring {row['longstring']} {thresholds['longstring']}")
+        if row["flag_irv"]:
+            parts.append(f"irv {row['irv']:.3g} {thresholds['irv']}")
+        if row.get("flag_mahalanobis", False):
+            parts.append(f"Mahalanobis p {row['mahalanobis_p']:.2g} {thresholds['mahalanobis']}")
+        return "careless responding: " + "; ".join(parts)
+
+    flagged = flags["flagged"].to_numpy(bool)
+    if flagged.any():
+        aside = data[flagged].reset_index(drop=True)
+        aside.insert(0, "reject_reason", flags[flagged].apply(reason, axis=1).to_numpy())
+        path = Path(f"{args.input}.flagged.csv")
+        write_csv(aside, path, protect=[args.input])
+        print(
+            f"cxbench: {int(flagged.sum())} of {len(data)} accepted respondents flagged by the "
+            f"screening ({rules['summary']}) and left out, written with the reasons to "
+            f"{path}; {int((~flagged).sum())} kept",
+            file=sys.stderr,
+        )
+    return data[~flagged].reset_index(drop=True)
+
+
 def _emit(
     frame: pd.DataFrame,
     fmt: str,
@@ -558,7 +609,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         if args.weights:
             raise ParameterError("--weights", args.weights, "not with --stream (in memory only)")
         return _score_stream(args, instrument)
-    data = _validated(args, instrument).data
+    data = _without_flagged(args, instrument, _validated(args, instrument).data)
     if args.weights:
         return _score_weighted(args, instrument, data)
     if args.reject_unweightable:
@@ -645,7 +696,7 @@ def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
-    data = _validated(args, instrument).data
+    data = _without_flagged(args, instrument, _validated(args, instrument).data)
     result = compare_groups(
         data,
         instrument,

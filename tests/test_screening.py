@@ -556,3 +556,35 @@ def test_cli_errors_are_one_line(survey, tmp_path, capsys):
     assert "--no-mahalanobis" in capsys.readouterr().err
     assert main(["screen", str(small), "--no-mahalanobis"]) == 0
     assert "mahalanobis" not in capsys.readouterr().out
+
+
+def test_exclude_flagged_sets_the_flagged_aside_with_reasons_and_counts_reconcile(tmp_path, capsys):
+    """`score --exclude-flagged` / `compare --exclude-flagged`: the respondents the
+    screening flags are left out, written to <input>.flagged.csv with the rule they
+    broke; read = accepted + rejected, accepted = kept + flagged."""
+    import shutil
+
+    from cxbench.cli import main
+    from cxbench.validation import load_responses
+
+    source = Path(__file__).resolve().parents[1] / "data" / "benchmark_2023.csv"
+    path = tmp_path / "survey.csv"
+    shutil.copy(source, path)
+    inst = load_instrument()
+    expected = screen(load_responses(path, inst).data, inst)
+    flagged = set(expected.loc[expected["flagged"], "respondent_id"])
+    assert flagged  # the bundled data have some
+    assert main(["score", str(path), "--exclude-flagged", "--format", "json"]) == 0
+    out = capsys.readouterr()
+    records = json.loads(out.out)
+    assert {r["n"] for r in records} <= {310 - len(flagged)}
+    assert f"{len(flagged)} of 310 accepted respondents flagged" in out.err
+    aside = pd.read_csv(f"{path}.flagged.csv")
+    assert set(aside["respondent_id"]) == flagged
+    assert aside["reject_reason"].str.startswith("careless responding: longstring").all()
+    assert (
+        main(["compare", str(path), "--by", "sector", "--exclude-flagged", "--format", "json"]) == 0
+    )
+    measure = json.loads(capsys.readouterr().out)[0]
+    shown = sum(g["n"] for g in measure["groups"]) + measure["suppressed"]["n"]
+    assert shown == 310 - len(flagged) - measure["excluded_missing_group"]
