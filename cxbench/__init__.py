@@ -168,10 +168,12 @@ from .validation import (
 )
 from .weights import (
     Population,
+    WeightedComparison,
     Weighting,
     design_mean,
     load_population,
     weight_respondents,
+    weighted_comparison,
     weighted_scores,
 )
 
@@ -220,6 +222,7 @@ __all__ = [
     "Theme",
     "UnusableFileError",
     "ValidationReport",
+    "WeightedComparison",
     "Weighting",
     "WeightsError",
     "__version__",
@@ -328,6 +331,7 @@ __all__ = [
     "validate_file",
     "validate_responses",
     "weight_respondents",
+    "weighted_comparison",
     "weighted_scores",
     "welch_difference",
     "write_atomic",

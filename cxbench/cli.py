@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -148,6 +149,21 @@ def _add_min_answered(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_weights(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--weights",
+        metavar="POP.yaml",
+        help="weight the respondents to the population in this file (rake or poststratify): "
+        "scores with design-based SE, CI, deff and effective n",
+    )
+    parser.add_argument(
+        "--reject-unweightable",
+        action="store_true",
+        help="with --weights: set aside the rows the population file cannot weight (a "
+        "missing or unknown value), written with their reason to <input>.weights-rejects.csv",
+    )
+
+
 def _add_exclude_flagged(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--exclude-flagged",
@@ -198,23 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size", type=_positive_int, default=1_000_000, metavar="N", help="with --stream"
     )
     _add_exclude_flagged(score)
-    score.add_argument(
-        "--weights",
-        metavar="POP.yaml",
-        help="weight the respondents to the population in this file (rake or poststratify; "
-        "dimension scores with design-based SE, CI, deff and effective n)",
-    )
-    score.add_argument(
-        "--reject-unweightable",
-        action="store_true",
-        help="with --weights: set aside the rows the population file cannot weight (a "
-        "missing or unknown value), written with their reason to <input>.weights-rejects.csv",
-    )
-    score.add_argument(
-        "--respondents-out",
-        metavar="PATH",
-        help="with --stream: also write every respondent's scores (Parquet)",
-    )
+    _add_weights(score)
 
     compare = commands.add_parser(
         "compare",
@@ -243,6 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--format", choices=("table", "json"), default="table")
     _add_exclude_flagged(compare)
+    _add_weights(compare)
 
     metrics = commands.add_parser(
         "metrics",
@@ -632,22 +633,11 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _score_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame) -> int:
     """``score --weights``: weighted dimension scores with their design-based errors."""
-    from .weights import load_population, weight_respondents, weighted_scores
+    from .weights import weighted_scores
 
     if args.level != "dimension":
         raise ParameterError("--level", args.level, "--weights scores dimensions only")
-    population = load_population(args.weights)
-    weighting = weight_respondents(data, population, reject_unweightable=args.reject_unweightable)
-    if len(weighting.rejected):
-        aside = data.iloc[weighting.rejected["row"].to_numpy() - 1].reset_index(drop=True)
-        aside.insert(0, "reject_reason", weighting.rejected["reason"].to_numpy())
-        path = Path(f"{args.input}.weights-rejects.csv")
-        write_csv(aside, path)
-        print(
-            f"cxbench: {len(aside)} of {len(data)} accepted rows could not be weighted, set "
-            f"aside with their reasons in {path}; {weighting.n} weighted",
-            file=sys.stderr,
-        )
+    weighting = _weighting(args, data)
     frame = weighted_scores(
         data,
         instrument,
@@ -658,14 +648,39 @@ def _score_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.D
         id_column=args.id_column,
         min_n=args.min_n,
     )
+    _emit(frame, args.format, _weighted_note(args, weighting), anonymity=_anonymity(frame, args.by))
+    return EXIT_OK
+
+
+def _weighting(args: argparse.Namespace, data: pd.DataFrame) -> Any:
+    """The weights of ``--weights``; rows set aside by ``--reject-unweightable`` are
+    written with their reasons to ``<input>.weights-rejects.csv``."""
+    from .weights import load_population, weight_respondents
+
+    weighting = weight_respondents(
+        data, load_population(args.weights), reject_unweightable=args.reject_unweightable
+    )
+    if len(weighting.rejected):
+        aside = data.iloc[weighting.rejected["row"].to_numpy() - 1].reset_index(drop=True)
+        aside.insert(0, "reject_reason", weighting.rejected["reason"].to_numpy())
+        path = Path(f"{args.input}.weights-rejects.csv")
+        write_csv(aside, path, protect=[args.input])
+        print(
+            f"cxbench: {len(aside)} of {len(data)} accepted rows could not be weighted, set "
+            f"aside with their reasons in {path}; {weighting.n} weighted",
+            file=sys.stderr,
+        )
+    return weighting
+
+
+def _weighted_note(args: argparse.Namespace, weighting: Any) -> str:
+    """The data's note and a line on the weights."""
     note = dataset_note(args.input)
     weighted = (
-        f"weighted: {population.describe()} ({args.weights}); {weighting.n} respondents, "
-        f"Kish effective n {weighting.n_eff:.1f}"
+        f"weighted: {weighting.population.describe()} ({args.weights}); {weighting.n} "
+        f"respondents, Kish effective n {weighting.n_eff:.1f}"
     )
-    note = f"{note}\n{weighted}" if note else weighted
-    _emit(frame, args.format, note, anonymity=_anonymity(frame, args.by))
-    return EXIT_OK
+    return f"{note}\n{weighted}" if note else weighted
 
 
 def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
@@ -697,6 +712,10 @@ def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     data = _without_flagged(args, instrument, _validated(args, instrument).data)
+    if args.weights:
+        return _compare_weighted(args, instrument, data)
+    if args.reject_unweightable:
+        raise ParameterError("--reject-unweightable", "", "only with --weights")
     result = compare_groups(
         data,
         instrument,
@@ -720,6 +739,72 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if note:
             print(f"Note: {note}\n")
         print(comparison_text(result, args.input))
+    return EXIT_OK
+
+
+def _compare_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame) -> int:
+    """``compare --weights``: weighted group scores, design-based Wald tests and pairs."""
+    from .weights import weighted_comparison
+
+    if args.level != "dimension":
+        raise ParameterError("--level", args.level, "--weights compares dimensions only")
+    weighting = _weighting(args, data)
+    result = weighted_comparison(
+        data,
+        instrument,
+        weighting,
+        args.by,
+        method=args.method,
+        min_answered=args.min_answered,
+        id_column=args.id_column,
+        min_n=args.min_n,
+        confidence=args.confidence,
+        correction=args.correction,
+    )
+    note = _weighted_note(args, weighting)
+    anonymity = _anonymity(result.groups, args.by)
+
+    def rows(frame: pd.DataFrame, dimension: str, drop: list[str]) -> list[dict]:
+        part = frame[frame["dimension"] == dimension].drop(columns=drop)
+        return json.loads(part.to_json(orient="records"))
+
+    if args.format == "json":
+        records = [
+            {
+                "dimension": dimension,
+                "weighted": True,
+                "wald": (rows(result.tests, dimension, ["dimension"]) or [None])[0],
+                "groups": rows(result.groups, dimension, ["dimension", "weighted"]),
+                "pairs": rows(result.pairs, dimension, ["dimension"]),
+            }
+            for dimension in instrument.dimension_ids
+        ]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        for line in (note, anonymity):
+            if line:
+                print(f"note: {line}", file=sys.stderr)
+        return EXIT_OK
+    print(f"Note: {note}\n")
+    print(
+        f"{args.by} comparison of {args.input}, weighted: design-based (linearised) SEs, "
+        f"{round(result.confidence * 100)}% normal CIs, Wald F tests, pairs "
+        f"{result.correction} across all dimensions; the rank tests and the bootstrap are "
+        "not weighted and are left out"
+    )
+    for dimension in instrument.dimension_ids:
+        print(f"\n{dimension}")
+        for t in result.tests[result.tests["dimension"] == dimension].itertuples():
+            print(f"  Wald F({t.df1:.0f}, {t.df2:.0f}) = {t.F:.2f}, p = {t.p:.3g}")
+        for g in result.groups[result.groups["dimension"] == dimension].itertuples():
+            print(
+                f"  {g.group:<24} n={g.n:<5} n_eff={g.n_eff:<7.1f} {g.score:5.1f} "
+                f"[{g.ci_low:.1f}, {g.ci_high:.1f}]"
+            )
+        pairs = result.pairs[result.pairs["dimension"] == dimension]
+        for p in pairs[pairs["p_adj"] < 1 - result.confidence].itertuples():
+            print(f"  {p.group_a} vs {p.group_b}: {p.diff:+.1f}, p_adj = {p.p_adj:.3g}")
+    if anonymity:
+        print(f"\n{anonymity}")
     return EXIT_OK
 
 

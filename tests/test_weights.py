@@ -9,7 +9,9 @@ one-stage cluster sample ``apiclus1`` (tests/fixtures/api/):
 * then ``postStratify(dclus1, ~stype, pop.types)`` (E 4421, H 755, M 1018):
   ``svymean(~api00)`` 642.31, SE 23.921; ``svytotal(~enroll)`` 3680893, SE 406293;
 * then ``rake(dclus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide))``
-  (sch.wide No 1072, Yes 5122): ``svymean(~api00)`` 641.23, SE 23.704.
+  (sch.wide No 1072, Yes 5122): ``svymean(~api00)`` 641.23, SE 23.704;
+* domain means by county, ``svyby(~api00, ~cname, ...)`` without fpc, to full precision
+  (generated with R by Survey.jl for its tests, ``test/r_reference/domain.csv``).
 
 R prints five significant digits, so the figures are compared to half a unit in the
 last digit printed (a thousandth for the SEs, which the float32 weights of the CSV
@@ -94,6 +96,27 @@ def test_raking_gives_rs_mean_and_standard_error_and_meets_both_margins():
     for column, counts in (("stype", TYPES), ("sch.wide", SCHWIDE)):
         assert w.groupby(API[column]).sum().to_dict() == pytest.approx(shares(counts), rel=1e-9)
     assert 1 < weighting.iterations < 50
+
+
+@pytest.mark.parametrize(
+    ("county", "mean", "se"),
+    [
+        ("Los Angeles", 647.266666666667, 17.4230693023744),
+        ("San Diego", 659.436363636363, 2.31989997506545),
+        ("Santa Clara", 732.076923076923, 15.9315559043315),
+    ],
+)
+def test_domain_means_and_errors_are_rs_svyby(county, mean, se):
+    """``svyby(~api00, ~cname, svydesign(id=~dnum, weights=~pw, data=apiclus1),
+    svymean)``, to R's full precision (Survey.jl's R-generated reference)."""
+    out = design_mean(
+        API["api00"].to_numpy(float),
+        API["pw"].to_numpy(),
+        domain=(API["cname"] == county).to_numpy(),
+        cluster=API["dnum"],
+    )
+    assert out["mean"] == pytest.approx(mean, rel=1e-12)
+    assert out["se"] == pytest.approx(se, rel=1e-9)
 
 
 def test_equal_weights_give_the_textbook_error_and_no_design_effect():
@@ -365,3 +388,83 @@ def test_weights_are_refused_where_they_are_not_computed(capsys):
     assert code == 2 and "--weights scores dimensions only" in err
     code, _, err = _cli(["score", survey, "--reject-unweightable"], capsys)
     assert code == 2 and "only with --weights" in err
+
+
+def test_weighted_comparison_is_consistent_with_the_domain_estimates():
+    from cxbench.weights import weighted_comparison
+
+    inst, frame = _survey(n=500, seed=8)
+    weighting = weight_respondents(frame, RAKE)
+    result = weighted_comparison(frame, inst, weighting, "sector", min_n=5)
+    scores = weighted_scores(frame, inst, weighting, by="sector", min_n=5)
+    pd.testing.assert_frame_equal(result.groups, scores)
+    # sector A scores higher by construction: every dimension's Wald test sees it
+    assert (result.tests["p"] < 0.001).all() and (result.tests["df2"] == len(frame) - 1).all()
+    pairs = result.pairs.set_index(["dimension", "group_a", "group_b"])
+    one = scores.set_index(["dimension", "group"])
+    for (dimension, a, b), row in pairs.iterrows():
+        assert row["diff"] == pytest.approx(
+            one.loc[(dimension, a), "score"] - one.loc[(dimension, b), "score"]
+        )
+        assert row["ci_low"] < row["diff"] < row["ci_high"]
+    assert (pairs["p_adj"] >= pairs["p"]).all()
+
+
+def test_with_two_groups_and_no_calibration_the_wald_test_is_the_pairs_t_squared():
+    """Two domains without calibration are uncorrelated (each one's linearised values
+    sum to zero), so the difference's SE is √(se_a² + se_b²) and F = t²."""
+    from cxbench.weights import weighted_comparison
+
+    inst, frame = _survey(n=300, seed=9)
+    frame["half"] = np.where(np.arange(len(frame)) % 2 == 0, "even", "odd")
+    pop = Population("poststratify", ("half",), cells=((("even",), 0.5), (("odd",), 0.5)))
+    weighting = weight_respondents(frame, pop)  # equal halves: weights of 1
+    result = weighted_comparison(frame, inst, weighting, "sector", min_n=5)
+    subset = frame[frame["sector"].isin(["A", "B"])].reset_index(drop=True)
+    weighting = weight_respondents(
+        subset,
+        Population("rake", ("half",), {"half": dict(subset["half"].value_counts(normalize=True))}),
+    )
+    two = weighted_comparison(subset, inst, weighting, "sector", min_n=5)
+    assert len(result.tests) == 3
+    for dimension in inst.dimension_ids:
+        pair = two.pairs[two.pairs.dimension == dimension].iloc[0]
+        test = two.tests[two.tests.dimension == dimension].iloc[0]
+        assert test["F"] == pytest.approx(pair["t"] ** 2, rel=1e-9)
+        se = two.groups[two.groups.dimension == dimension]["se"].to_numpy()
+        # the halves are a calibration, but weights of 1 change nothing in the means
+        assert pair["se"] == pytest.approx(float(np.sqrt((se**2).sum())), rel=0.05)
+
+
+def test_compare_with_weights_gives_wald_tests_and_never_names_a_small_group(capsys):
+    import json
+
+    survey, pop = str(BUNDLED / "benchmark_2023.csv"), str(BUNDLED / "population.yaml")
+    code, out, err = _cli(
+        [
+            "compare",
+            survey,
+            "--by",
+            "sector",
+            "--weights",
+            pop,
+            "--min-n",
+            "30",
+            "--format",
+            "json",
+        ],
+        capsys,
+    )
+    assert code == 0
+    records = json.loads(out)
+    assert [r["dimension"] for r in records] == ["measure", "manage", "master"]
+    small = {"Automotive", "Energy", "Public sector", "Travel & hospitality", "Insurance"}
+    for record in records:
+        assert record["weighted"] is True and record["wald"]["df2"] == 309
+        names = {g["group"] for g in record["groups"]}
+        assert names and not names & small and all(g["n"] >= 30 for g in record["groups"])
+        assert {p["group_a"] for p in record["pairs"]} <= names
+    assert not any(name in out for name in small)
+    assert "weighted: raked" in err
+    code, out, _ = _cli(["compare", survey, "--by", "sector", "--weights", pop], capsys)
+    assert "Wald F(9, 309)" in out and "not weighted and are left out" in out
