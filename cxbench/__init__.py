@@ -94,6 +94,7 @@ from .narrative import (
     finding_weakest_statements,
     findings,
     instrument_fields,
+    method_note,
     paragraph,
     report_sections,
     section,
@@ -157,6 +158,7 @@ from .tables import (
     scorecard_dimension_table,
     scorecard_item_table,
     trend_table,
+    weighted_table,
 )
 from .trends import edition_difference, edition_trend, paired_change
 from .validation import (
@@ -286,6 +288,7 @@ __all__ = [
     "load_population",
     "load_responses",
     "map_columns",
+    "method_note",
     "metric_correlations",
     "neutralise_cell",
     "normalise_text",
@@ -333,6 +336,7 @@ __all__ = [
     "weight_respondents",
     "weighted_comparison",
     "weighted_scores",
+    "weighted_table",
     "welch_difference",
     "write_atomic",
     "write_column_mapping",

@@ -397,6 +397,12 @@ def build_parser() -> argparse.ArgumentParser:
         "default: <data>/labels.yaml when there is one)",
     )
     report.add_argument(
+        "--weights",
+        metavar="POP.yaml",
+        help="a population file: the benchmark report's method section shows the weighted "
+        "dimension scores with design-based errors (the other figures stay unweighted)",
+    )
+    report.add_argument(
         "--tables-only", action="store_true", help="write the tables, run no notebook"
     )
     report.add_argument(
@@ -992,6 +998,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         commentary=args.commentary,
         notebooks=args.notebooks,
         labels=args.labels,
+        weights=args.weights,
         sector_column=args.by,
         id_column=args.id_column,
         min_answered=args.min_answered,

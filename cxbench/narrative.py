@@ -15,6 +15,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -24,6 +25,7 @@ from .comparison import GroupComparison
 from .errors import ParameterError
 from .i18n import (
     check_language,
+    column_label,
     format_minus,
     format_number,
     format_signed,
@@ -52,6 +54,7 @@ __all__ = [
     "finding_weakest_statements",
     "findings",
     "instrument_fields",
+    "method_note",
     "paragraph",
     "report_sections",
     "section",
@@ -247,6 +250,81 @@ def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> Rep
         return ReportText("")
     n = int(suppressed["n"].max())
     return paragraph("sector_suppressed_note", language, groups=groups, n=n, min_n=min_n)
+
+
+def method_note(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    language: str = "en",
+    *,
+    weighting: Any = None,
+    column_names: Mapping[str, str] | None = None,
+) -> ReportText:
+    """The report's note on method, after its section (``section("method", ...)``: who
+    the figures are of and the anonymity rule): the careless-response screening's
+    count (:func:`cxbench.screening.screen` with its default rules; nothing is
+    removed), and whether the figures are weighted.
+
+    ``weighting`` (:class:`cxbench.weights.Weighting`) says to what the weighted scores
+    shown with :func:`cxbench.tables.weighted_table` are weighted; without it, that the
+    figures are unweighted. ``column_names`` name the weighting columns in
+    ``language`` (default: the catalogue's names). Mahalanobis distances are left out
+    of the screening where the data cannot give them (too few complete answers).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> note = method_note(generate_benchmark(2023, n=120, seed=2), load_instrument())
+    >>> "careless answering" in note.markdown, "unweighted" in note.markdown
+    (True, True)
+    """
+    from .screening import screen
+
+    language = check_language(language)
+    parts = []
+    try:
+        flags = screen(data, instrument)
+        alpha = flags.attrs["rules"]["mahalanobis"]["alpha"]
+        unusual = translate(
+            "method_screening_mahalanobis", language, alpha=format_number(alpha, language, 3)
+        )
+    except ParameterError:  # too few complete rows for D², or a singular covariance
+        flags = screen(data, instrument, mahalanobis_alpha=None)
+        unusual = ""
+    rules = translate(
+        "method_screening_rules",
+        language,
+        longstring=flags.attrs["rules"]["longstring"]["max"],
+        mahalanobis=unusual,
+    )
+    parts.append(
+        translate(
+            "method_screening", language, rules=rules, flagged=int(flags["flagged"].sum()),
+            n=len(flags),
+        )
+    )  # fmt: skip
+    if weighting is None:
+        parts.append(translate("method_unweighted", language))
+    else:
+        population = weighting.population
+        names = [
+            (column_names or {}).get(c) or column_label(c, language).lower()
+            for c in population.columns
+        ]
+        how = translate(
+            f"method_{population.method}",
+            language,
+            columns=_join(names, language),
+            cells=len(population.cells),
+        )
+        parts.append(
+            translate(
+                "method_weighted", language, how=how, n=weighting.n,
+                n_eff=format_number(weighting.n_eff, language, 0),
+            )
+        )  # fmt: skip
+    return ReportText("\n\n".join(escape_markdown(part) for part in parts))
 
 
 def data_note(path: str | Path, language: str = "en") -> ReportText:

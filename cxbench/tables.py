@@ -55,6 +55,7 @@ __all__ = [
     "scorecard_dimension_table",
     "scorecard_item_table",
     "trend_table",
+    "weighted_table",
 ]
 
 
@@ -232,6 +233,52 @@ def overall_table(
             for d in frame["dimension"]
         ]
         columns["published"] = (translate("col_published", language), True)
+    return _build(out, columns)
+
+
+def weighted_table(
+    scores: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> ReportTable:
+    """Weighted dimension scores (:func:`cxbench.weights.weighted_scores`, the rows of
+    group ``"all"``) with n, effective n, standard error, interval and design effect.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"group": "all", "dimension": ["measure"], "n": [310],
+    ...                       "n_eff": [130.8], "score": [66.6], "se": [1.21],
+    ...                       "ci_low": [64.2], "ci_high": [69.0], "deff": [2.07]})
+    >>> from cxbench.instrument import load_instrument
+    >>> print(weighted_table(frame, load_instrument(), language="tr"))
+    Boyut   n Etkin n Puan (%) Std. hata   %95 GA Tasarım etkisi
+    Ölçme 310     131     66,6      1,21 64,2–69,0           2,07
+    """
+    language = check_language(language)
+    names = _dimension_names(instrument, language)
+    frame = scores[scores["group"] == "all"]
+    out = pd.DataFrame(
+        {
+            "dimension": frame["dimension"].map(names),
+            "n": _numbers(frame["n"], language, 0),
+            "n_eff": _numbers(frame["n_eff"], language, 0),
+            "score": _numbers(frame["score"], language),
+            "se": _numbers(frame["se"], language, 2),
+            "ci": _intervals(frame, language),
+            "deff": _numbers(frame["deff"], language, 2),
+        }
+    )
+    columns = {
+        "dimension": (translate("col_dimension", language), False),
+        "n": ("n", True),
+        "n_eff": (translate("col_n_eff", language), True),
+        "score": (translate("col_score", language), True),
+        "se": (translate("col_se", language), True),
+        "ci": (_ci_header(confidence, language), True),
+        "deff": (translate("col_deff", language), True),
+    }
     return _build(out, columns)
 
 

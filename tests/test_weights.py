@@ -468,3 +468,37 @@ def test_compare_with_weights_gives_wald_tests_and_never_names_a_small_group(cap
     assert "weighted: raked" in err
     code, out, _ = _cli(["compare", survey, "--by", "sector", "--weights", pop], capsys)
     assert "Wald F(9, 309)" in out and "not weighted and are left out" in out
+
+
+@pytest.mark.slow
+def test_the_benchmark_report_says_whether_and_to_what_its_figures_are_weighted(tmp_path):
+    import json
+    import shutil
+
+    from cxbench.publish import make_report_set
+    from cxbench.validation import load_responses
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("benchmark_2023.csv", "benchmark_2023.meta.yaml", "labels.yaml"):
+        shutil.copy(BUNDLED / name, data / name)
+    population = BUNDLED / "population.yaml"
+    made = make_report_set(
+        data, out=tmp_path / "reports", languages=["tr"], sectors=["Finance"],
+        weights=population, n_jobs=1, progress=False,
+    )  # fmt: skip
+    assert [r.status for r in made.results] == ["ok", "ok"]
+    page = (tmp_path / "reports" / "2023" / "tr" / "benchmark.html").read_text("utf-8")
+    assert "Rakamlar nasıl elde edildi" in page and "Tasarım etkisi" in page
+    assert "sektör ve şirket büyüklüğü paylarına göre" in page
+    inst = load_instrument()
+    frame = load_responses(data / "benchmark_2023.csv", inst).data
+    expected = weighted_scores(frame, inst, weight_respondents(frame, load_population(population)))
+    for score in expected["score"]:
+        assert f"{score:.1f}".replace(".", ",") in page
+    flagged = "310 katılımcıdan 10 tanesini işaretliyor"
+    assert flagged in page
+    manifest = json.loads(made.manifest.read_text(encoding="utf-8"))
+    assert str(population.resolve()) in manifest["inputs"]
+    # the sector reports and the rest are unweighted: only the benchmark report is told
+    assert "weights_path" not in manifest["reports"][1]["parameters"]

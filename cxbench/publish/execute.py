@@ -529,6 +529,7 @@ def make_report_set(
     commentary: str | Path | None = None,
     notebooks: str | Path | None = None,
     labels: str | Path | None = None,
+    weights: str | Path | None = None,
     sector_column: str = "sector",
     id_column: str = ID_COLUMN,
     min_answered: int | None = None,
@@ -562,6 +563,9 @@ def make_report_set(
     labels : path, optional
         The groups' names per language; default ``<data>/labels.yaml`` when there is
         one (:mod:`cxbench.labels`).
+    weights : path, optional
+        A population file for the benchmark report's weighted scores
+        (:func:`~cxbench.publish.plan.plan_reports`).
     id_column, min_answered
         For the tables (:func:`cxbench.report.write_edition_tables`) and scorecards.
     scorecards, participants
@@ -628,6 +632,7 @@ def make_report_set(
             min_n=min_n,
             notebooks=notebooks,
             labels=labels,
+            weights=weights,
         )
     notes = []
     if jobs and not scorecards:

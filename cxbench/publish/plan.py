@@ -275,6 +275,7 @@ def plan_reports(
     min_n: int = DEFAULT_MIN_N,
     notebooks: str | Path = NOTEBOOKS,
     labels: str | Path | None = None,
+    weights: str | Path | None = None,
 ) -> list[ReportJob]:
     """The jobs of an edition's report set, every parameter checked first.
 
@@ -305,6 +306,11 @@ def plan_reports(
         The groups' names per language (:mod:`cxbench.labels`); default
         ``<data>/labels.yaml`` when there is one. Report titles and every table,
         chart and heading use them; file names stay those of the data's values.
+    weights : path, optional
+        A population file (:mod:`cxbench.weights`): the benchmark report's method
+        section then shows the weighted dimension scores with their design-based
+        errors (the rest of the report stays unweighted, and says so). The data are
+        weighted now, so a value the file lacks fails before anything runs.
 
     Returns
     -------
@@ -341,6 +347,12 @@ def plan_reports(
         raise ParameterError("data", str(inputs.path), "no row passed validation")
     _check_column(responses, sector_column, inputs.path)
     names_of = _labels(labels, inputs.path.parent, responses.data, languages)
+    weighting = {}
+    if weights is not None:
+        from ..weights import load_population, weight_respondents
+
+        weight_respondents(responses.data, load_population(weights))
+        weighting = {"weights_path": str(Path(weights).resolve())}
     comparison = compare_groups(responses.data, inst, sector_column, min_n=min_n, n_resamples=99)
     available = comparison.complete_groups
     if sectors is None:
@@ -387,7 +399,8 @@ def plan_reports(
                     "commentary_path": str(commentary),
                     "language": language,
                     "sector_column": sector_column,
-                },
+                }
+                | weighting,
                 out_dir=out_dir,
             )
         )
@@ -535,7 +548,7 @@ def plan_scorecards(
 
 def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
     """Every file the jobs read: notebooks, data files, commentary, the instrument,
-    the labels."""
+    the labels, the population file."""
     from ..instrument import load_instrument
 
     paths: set[Path] = set()
@@ -551,6 +564,7 @@ def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
         source = load_instrument(job.parameters["instrument"]).source
         if source and Path(source).is_file():
             paths.add(Path(source))
-        if job.parameters.get("labels_path"):
-            paths.add(Path(job.parameters["labels_path"]))
+        for name in ("labels_path", "weights_path"):
+            if job.parameters.get(name):
+                paths.add(Path(job.parameters[name]))
     return sorted(paths)
