@@ -76,7 +76,7 @@ from .instrument import (
 from .labels import LABELS_FILE, Labels, load_labels
 from .layouts import LAYOUTS, detect_layout
 from .loading import RawTable, dataset_note, read_table
-from .metrics import ces, csat, metric_correlations, nps
+from .metrics import ces, csat, metric_correlations, metric_values, nps
 from .narrative import (
     ReportSections,
     ReportText,
@@ -176,6 +176,7 @@ from .weights import (
     load_population,
     weight_respondents,
     weighted_comparison,
+    weighted_metric,
     weighted_scores,
 )
 
@@ -290,6 +291,7 @@ __all__ = [
     "map_columns",
     "method_note",
     "metric_correlations",
+    "metric_values",
     "neutralise_cell",
     "normalise_text",
     "nps",
@@ -335,6 +337,7 @@ __all__ = [
     "validate_responses",
     "weight_respondents",
     "weighted_comparison",
+    "weighted_metric",
     "weighted_scores",
     "weighted_table",
     "welch_difference",

@@ -261,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_min_n(metrics)
     metrics.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
     metrics.add_argument("--format", choices=("table", "json"), default="table")
+    _add_weights(metrics)
 
     trend = commands.add_parser(
         "trend",
@@ -820,6 +821,10 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
     table = read_table(args.input)
     data = table.data.set_axis(table.rows, axis=0)  # errors name the row as the file shows it
     options = {"by": args.by, "min_n": args.min_n, "confidence": args.confidence}
+    if args.weights:
+        return _metrics_weighted(args, data.reset_index(drop=True), options)
+    if args.reject_unweightable:
+        raise ParameterError("--reject-unweightable", "", "only with --weights")
     frames = []
     if args.nps:
         frames.append(("NPS", nps(data, args.nps, **options)))
@@ -848,6 +853,22 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
             print(frame.to_string(index=False, float_format=lambda v: f"{v:.1f}"))
         print(_anonymity(frame, args.by))
         print()
+    return EXIT_OK
+
+
+def _metrics_weighted(args: argparse.Namespace, data: pd.DataFrame, options: dict) -> int:
+    """``metrics --weights``: NPS, CSAT and CES weighted, with design-based errors."""
+    from .weights import weighted_metric
+
+    weighting = _weighting(args, data)
+    frames = [
+        weighted_metric(data, column, weighting, metric, **options)
+        for metric, column in (("nps", args.nps), ("csat", args.csat), ("ces", args.ces))
+        if column
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    anonymity = _anonymity(frame, args.by)
+    _emit(frame, args.format, _weighted_note(args, weighting), anonymity=anonymity)
     return EXIT_OK
 
 

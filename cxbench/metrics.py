@@ -40,7 +40,7 @@ from .instrument import Instrument
 from .privacy import group_keys, shown_groups
 from .scoring import respondent_scores
 
-__all__ = ["ces", "csat", "metric_correlations", "nps"]
+__all__ = ["ces", "csat", "metric_correlations", "metric_values", "nps"]
 
 
 def _values(
@@ -99,6 +99,38 @@ def _per_group(
     table = pd.DataFrame.from_records(records)
     table.insert(0, "metric", column)
     return shown_groups(table, min_n, keys=["metric"])
+
+
+def metric_values(
+    data: pd.DataFrame,
+    column: str,
+    metric: Literal["nps", "csat", "ces"] = "nps",
+    *,
+    scale: tuple[int, int] | None = None,
+    top: int = 2,
+) -> pd.Series:
+    """Each respondent's contribution to a metric, whose mean is the metric: for NPS
+    100 (promoter) / 0 / −100 (detractor), for CSAT 100 for a top-``top``-box answer else
+    0, for CES the answer; NaN where there is no answer. (The weighted metrics of
+    :func:`cxbench.weights.weighted_metric` are weighted means of these.)
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"nps": ["10", "7", "3", ""]})
+    >>> metric_values(answers, "nps").tolist()
+    [100.0, 0.0, -100.0, nan]
+    """
+    if metric == "nps":
+        x = _values(data, column, 0, 10)
+        return (100.0 * ((x >= 9).astype(float) - (x <= 6).astype(float))).where(x.notna())
+    low, high = _check_scale(scale or ((1, 5) if metric == "csat" else (1, 7)))
+    x = _values(data, column, low, high)
+    if metric == "csat":
+        top = check_whole(top, "top")
+        return (100.0 * (x >= high - top + 1).astype(float)).where(x.notna())
+    if metric == "ces":
+        return x.astype(float)
+    raise ParameterError("metric", metric, "must be nps, csat or ces")
 
 
 def nps(

@@ -52,7 +52,14 @@ import yaml
 from scipy import stats
 
 from . import limits
-from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N, ID_COLUMN, check_confidence, check_min_n
+from ._checks import (
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MIN_N,
+    ID_COLUMN,
+    check_confidence,
+    check_min_n,
+    natural_key,
+)
 from .errors import ParameterError, WeightsError
 from .instrument import Instrument
 from .privacy import group_keys, shown_groups
@@ -66,6 +73,7 @@ __all__ = [
     "load_population",
     "weight_respondents",
     "weighted_comparison",
+    "weighted_metric",
     "weighted_scores",
 ]
 
@@ -742,3 +750,61 @@ def weighted_comparison(
         tests=pd.DataFrame(tests, columns=test_columns),
         pairs=adjust_p(pair_frame, correction),
     )
+
+
+def weighted_metric(
+    data: pd.DataFrame,
+    column: str,
+    weighting: Weighting,
+    metric: Literal["nps", "csat", "ces"] = "nps",
+    *,
+    by: str | None = None,
+    scale: tuple[int, int] | None = None,
+    top: int = 2,
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> pd.DataFrame:
+    """A CX metric (NPS, CSAT top-box %, CES mean) weighted, with its design-based
+    error, overall or per group: the weighted mean of each respondent's contribution
+    (:func:`cxbench.metrics.metric_values`) as a domain of the weights
+    (:func:`design_mean`).
+
+    Returns
+    -------
+    DataFrame
+        ``metric``, ``group``, ``n`` (answers), ``n_eff``, ``value``, ``se``, ``ci_low``,
+        ``ci_high``, ``deff``, ``weighted``; groups under ``min_n`` answers are not shown
+        (:func:`cxbench.privacy.shown_groups`).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"s": ["A", "A", "B", "B"], "nps": [10, 9, 3, 8]})
+    >>> pop = Population("poststratify", ("s",), cells=((("A",), 0.25), (("B",), 0.75)))
+    >>> row = weighted_metric(frame, "nps", weight_respondents(frame, pop), min_n=1).iloc[0]
+    >>> round(float(row["value"]), 1)  # A: +100 (a quarter), B: −50 (three quarters)
+    -12.5
+    """
+    from .metrics import metric_values
+
+    min_n = check_min_n(min_n)
+    confidence = check_confidence(confidence)
+    if len(data) != len(weighting.weights):
+        raise ParameterError(
+            "weighting", len(weighting.weights), f"fitted on other data ({len(data)} rows here)"
+        )
+    kept = weighting.kept
+    values = metric_values(data, column, metric, scale=scale, top=top).to_numpy(float)[kept]
+    w = weighting.weights[kept]
+    groups = group_keys(data, by).to_numpy(dtype=object)[kept]
+    names = ["all"] if by is None else sorted(set(groups), key=natural_key)
+    rows = []
+    for name in names:
+        domain = None if by is None else groups == name
+        est = design_mean(
+            values, w, basis=weighting.calibration_basis, domain=domain, confidence=confidence
+        )
+        est["value"] = est.pop("mean")
+        rows.append({"metric": metric, "group": name} | est)
+    columns = ["metric", "group", "n", "n_eff", "value", "se", "ci_low", "ci_high", "deff"]
+    table = pd.DataFrame(rows)[columns].astype({"n": int}).assign(weighted=True)
+    return shown_groups(table, min_n, keys=["metric"])

@@ -502,3 +502,37 @@ def test_the_benchmark_report_says_whether_and_to_what_its_figures_are_weighted(
     assert str(population.resolve()) in manifest["inputs"]
     # the sector reports and the rest are unweighted: only the benchmark report is told
     assert "weights_path" not in manifest["reports"][1]["parameters"]
+
+
+def test_weighted_metrics_are_weighted_means_of_each_answers_contribution(capsys):
+    """With weights of 1 and no calibration, the NPS and its SE are the unweighted ones
+    (the SE with n − 1: the multinomial formula of cxbench.metrics.nps uses n)."""
+    import json
+
+    from cxbench.metrics import metric_values, nps
+    from cxbench.weights import weighted_metric
+
+    data = pd.read_csv(BUNDLED / "benchmark_2023.csv", dtype=str, keep_default_na=False)
+    values = metric_values(data, "nps").to_numpy(float)
+    out = design_mean(values, np.ones(len(values)))
+    plain = nps(data).iloc[0]
+    n = int(plain["n"])
+    half = (plain["ci_high"] - plain["ci_low"]) / 2
+    assert out["mean"] == pytest.approx(plain["nps"])
+    assert 1.959963984540054 * out["se"] == pytest.approx(half * np.sqrt(n / (n - 1)))
+    pop = load_population(BUNDLED / "population.yaml")
+    weighting = weight_respondents(data, pop)
+    table = weighted_metric(data, "nps", weighting, by="company_size")
+    w = weighting.weights
+    for row in table.itertuples():
+        inside = (data["company_size"] == row.group).to_numpy()
+        assert row.value == pytest.approx((w[inside] * values[inside]).sum() / w[inside].sum())
+    code, out_text, _ = _cli(
+        ["metrics", str(BUNDLED / "benchmark_2023.csv"), "--nps", "nps", "--csat", "success",
+         "--weights", str(BUNDLED / "population.yaml"), "--format", "json"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    records = json.loads(out_text)
+    assert [r["metric"] for r in records] == ["nps", "csat"]
+    assert all(r["weighted"] and r["se"] > 0 and r["n_eff"] < r["n"] for r in records)
