@@ -213,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument(
         "--batch-size", type=_positive_int, default=1_000_000, metavar="N", help="with --stream"
     )
+    score.add_argument(
+        "--respondents-out",
+        metavar="PATH",
+        help="with --stream: also write every respondent's scores (Parquet)",
+    )
     _add_exclude_flagged(score)
     _add_weights(score)
 
