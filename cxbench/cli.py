@@ -51,7 +51,7 @@ from .report import (
     tables_summary,
 )
 from .scoring import METHODS, dimension_scores, item_scores
-from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, screen
+from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, flag_reasons, screen
 from .streaming import score_parquet
 from .text import comparison_text, error_record, mapping_text
 from .trends import edition_trend, paired_change
@@ -169,7 +169,8 @@ def _add_exclude_flagged(parser: argparse.ArgumentParser) -> None:
         "--exclude-flagged",
         action="store_true",
         help="leave out the respondents `cxbench screen` flags with its default rules "
-        "(longstring, irv, Mahalanobis), written with the reason to <input>.flagged.csv",
+        "(longstring, irv, Mahalanobis), written with the reason to <input>.flagged.csv "
+        "(report: <out>/<edition>/tables/flagged.csv)",
     )
 
 
@@ -408,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a population file: the benchmark report's method section shows the weighted "
         "dimension scores with design-based errors (the other figures stay unweighted)",
     )
+    _add_exclude_flagged(report)
     report.add_argument(
         "--tables-only", action="store_true", help="write the tables, run no notebook"
     )
@@ -509,33 +511,16 @@ def _without_flagged(
     if not getattr(args, "exclude_flagged", False):
         return data
     flags = screen(data, instrument, id_column=args.id_column)
-    rules = flags.attrs["rules"]
-    thresholds = {
-        "longstring": f">= {rules['longstring']['max']}",
-        "irv": f"<= {rules['irv']['min']:g}",
-        "mahalanobis": f"p < {rules['mahalanobis']['alpha']:g}" if rules["mahalanobis"] else "",
-    }
-
-    def reason(row: pd.Series) -> str:
-        parts = []
-        if row["flag_longstring"]:
-            parts.append(f"longstring {row['longstring']} {thresholds['longstring']}")
-        if row["flag_irv"]:
-            parts.append(f"irv {row['irv']:.3g} {thresholds['irv']}")
-        if row.get("flag_mahalanobis", False):
-            parts.append(f"Mahalanobis p {row['mahalanobis_p']:.2g} {thresholds['mahalanobis']}")
-        return "careless responding: " + "; ".join(parts)
-
     flagged = flags["flagged"].to_numpy(bool)
     if flagged.any():
         aside = data[flagged].reset_index(drop=True)
-        aside.insert(0, "reject_reason", flags[flagged].apply(reason, axis=1).to_numpy())
+        aside.insert(0, "reject_reason", flag_reasons(flags)[flagged].to_numpy())
         path = Path(f"{args.input}.flagged.csv")
         write_csv(aside, path, protect=[args.input])
         print(
             f"cxbench: {int(flagged.sum())} of {len(data)} accepted respondents flagged by the "
-            f"screening ({rules['summary']}) and left out, written with the reasons to "
-            f"{path}; {int((~flagged).sum())} kept",
+            f"screening ({flags.attrs['rules']['summary']}) and left out, written with the "
+            f"reasons to {path}; {int((~flagged).sum())} kept",
             file=sys.stderr,
         )
     return data[~flagged].reset_index(drop=True)
@@ -1025,6 +1010,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         notebooks=args.notebooks,
         labels=args.labels,
         weights=args.weights,
+        exclude_flagged=args.exclude_flagged,
         sector_column=args.by,
         id_column=args.id_column,
         min_answered=args.min_answered,

@@ -259,6 +259,7 @@ def method_note(
     *,
     weighting: Any = None,
     column_names: Mapping[str, str] | None = None,
+    left_out: int | None = None,
 ) -> ReportText:
     """The report's note on method, after its section (``section("method", ...)``: who
     the figures are of and the anonymity rule): the careless-response screening's
@@ -267,7 +268,10 @@ def method_note(
 
     ``weighting`` (:class:`cxbench.weights.Weighting`) says to what the weighted scores
     shown with :func:`cxbench.tables.weighted_table` are weighted; without it, that the
-    figures are unweighted. ``column_names`` name the weighting columns in
+    figures are unweighted. ``left_out``: the data were screened already
+    (:func:`cxbench.screening.exclude_flagged`) and that many respondents were left
+    out; the note says so instead of counting flags. ``column_names`` name the weighting
+    columns in
     ``language`` (default: the catalogue's names). Mahalanobis distances are left out
     of the screening where the data cannot give them (too few complete answers).
 
@@ -283,27 +287,37 @@ def method_note(
 
     language = check_language(language)
     parts = []
-    try:
-        flags = screen(data, instrument)
-        alpha = flags.attrs["rules"]["mahalanobis"]["alpha"]
-        unusual = translate(
-            "method_screening_mahalanobis", language, alpha=format_number(alpha, language, 3)
+    screened = data.attrs.get("screening") if left_out is not None else None
+    if screened is None:
+        try:
+            flags = screen(data, instrument)
+        except ParameterError:  # too few complete rows for D², or a singular covariance
+            flags = screen(data, instrument, mahalanobis_alpha=None)
+        screened, flagged = flags.attrs["rules"], int(flags["flagged"].sum())
+    mahalanobis = screened["mahalanobis"]
+    unusual = (
+        translate(
+            "method_screening_mahalanobis",
+            language,
+            alpha=format_number(mahalanobis["alpha"], language, 3),
         )
-    except ParameterError:  # too few complete rows for D², or a singular covariance
-        flags = screen(data, instrument, mahalanobis_alpha=None)
-        unusual = ""
+        if mahalanobis
+        else ""
+    )
     rules = translate(
         "method_screening_rules",
         language,
-        longstring=flags.attrs["rules"]["longstring"]["max"],
+        longstring=screened["longstring"]["max"],
         mahalanobis=unusual,
     )
-    parts.append(
-        translate(
-            "method_screening", language, rules=rules, flagged=int(flags["flagged"].sum()),
-            n=len(flags),
-        )
-    )  # fmt: skip
+    if left_out is not None:
+        text = translate(
+            "method_screening_left_out", language, rules=rules, flagged=left_out,
+            n=len(data) + left_out,
+        )  # fmt: skip
+    else:
+        text = translate("method_screening", language, rules=rules, flagged=flagged, n=len(data))
+    parts.append(text)
     if weighting is None:
         parts.append(translate("method_unweighted", language))
     else:

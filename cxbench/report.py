@@ -74,6 +74,7 @@ def write_edition_tables(
     id_column: str = ID_COLUMN,
     min_answered: int | None = None,
     min_n: int = DEFAULT_MIN_N,
+    exclude_flagged: bool = False,
 ) -> EditionTables:
     """Validate and score one edition's file and write its tables.
 
@@ -94,12 +95,20 @@ def write_edition_tables(
         Anonymity (:mod:`cxbench.privacy`): groups, and the whole benchmark, under it
         (or hidden with one) are left out of every table; each table's head says what
         was.
+    exclude_flagged : bool
+        Leave out the respondents the careless-response screening flags
+        (:func:`cxbench.screening.exclude_flagged`): written with their reasons to
+        ``flagged.csv`` beside the rejects, counted in ``validation.json``.
 
     Returns
     -------
     EditionTables
     """
     report = load_responses(data_path, instrument, id_column=id_column)
+    if exclude_flagged:
+        from .screening import exclude_flagged as screened
+
+        report = screened(report, instrument)
     note = dataset_note(data_path)
     folder = Path(out) / str(edition) / "tables"
     data = report.data
@@ -132,6 +141,8 @@ def write_edition_tables(
     write_atomic(validation_path, report.to_json() + "\n", what="validation summary")
     tables["validation"] = validation_path
     rejects = write_rejects(report, folder / "rejects.csv") if report.rejected else None
+    if report.flagged:
+        tables["flagged"] = write_csv(report.set_aside, folder / "flagged.csv", what="flagged rows")
     return EditionTables(edition, report, frames["dimension_scores"], tables, rejects, note)
 
 

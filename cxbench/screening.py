@@ -48,12 +48,15 @@ from scipy import stats
 from ._checks import ID_COLUMN, check_column, check_whole
 from .errors import ParameterError
 from .instrument import Instrument
+from .validation import ValidationReport
 
 __all__ = [
     "DEFAULT_IRV_MIN",
     "DEFAULT_MAHALANOBIS_ALPHA",
     "DEFAULT_SPEED_FRACTION",
     "default_longstring_max",
+    "exclude_flagged",
+    "flag_reasons",
     "screen",
     "screening_rules",
 ]
@@ -498,3 +501,73 @@ def screen(
         complete_rows=complete_rows,
     )
     return out
+
+
+def flag_reasons(flags: pd.DataFrame) -> pd.Series:
+    """Each flagged respondent's reason in words, from :func:`screen`'s result (the
+    rules and thresholds in its ``attrs``); empty text for the others.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [{i: 3 for i in inst.item_ids} | {"respondent_id": "same"}]
+    >>> rows += [{i: (k + j) % 5 + 1 for j, i in enumerate(inst.item_ids)}
+    ...          | {"respondent_id": f"r{k}"} for k in range(3)]
+    >>> flags = screen(pd.DataFrame(rows), inst, mahalanobis_alpha=None)
+    >>> flag_reasons(flags).tolist()[0]
+    'careless responding: longstring 12 >= 7; irv 0 <= 0'
+    """
+    rules = flags.attrs["rules"]
+
+    def reason(row: pd.Series) -> str:
+        parts = []
+        if row["flag_longstring"]:
+            parts.append(f"longstring {row['longstring']} >= {rules['longstring']['max']}")
+        if row["flag_irv"]:
+            parts.append(f"irv {row['irv']:.3g} <= {rules['irv']['min']:g}")
+        if row.get("flag_mahalanobis", False):
+            alpha = rules["mahalanobis"]["alpha"]
+            parts.append(f"Mahalanobis p {row['mahalanobis_p']:.2g} < {alpha:g}")
+        if row.get("flag_speeding", False):
+            parts.append(f"duration {row['duration']:g} s < {rules['speeding']['threshold']:g} s")
+        return "careless responding: " + "; ".join(parts) if parts else ""
+
+    return flags.apply(reason, axis=1) if len(flags) else pd.Series([], dtype=object)
+
+
+def exclude_flagged(report: ValidationReport, instrument: Instrument) -> ValidationReport:
+    """``report`` without the respondents :func:`screen` flags with its default rules
+    (Mahalanobis distances left out where the data cannot give them): they move from
+    ``data`` to ``set_aside`` with their reason, and are counted in ``flagged``, so that
+    ``read == accepted + rejected + flagged``.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.validation import load_responses
+    >>> import pathlib
+    >>> inst = load_instrument()
+    >>> kept = exclude_flagged(load_responses(pathlib.Path("data/benchmark_2023.csv"), inst),
+    ...                        inst)
+    >>> kept.read == kept.accepted + kept.rejected + kept.flagged, kept.flagged > 0
+    (True, True)
+    """
+    from dataclasses import replace
+
+    try:
+        flags = screen(report.data, instrument, id_column=report.id_column)
+    except ParameterError:  # too few complete answers for D², or a singular covariance
+        flags = screen(report.data, instrument, id_column=report.id_column, mahalanobis_alpha=None)
+    flagged = flags["flagged"].to_numpy(bool)
+    aside = report.data[flagged].reset_index(drop=True)
+    aside.insert(0, "reject_reason", flag_reasons(flags)[flagged].to_numpy())
+    kept = report.data[~flagged].reset_index(drop=True)
+    kept.attrs = dict(report.data.attrs) | {"screening": flags.attrs["rules"]}
+    return replace(
+        report,
+        data=kept,
+        accepted=len(kept),
+        flagged=report.flagged + int(flagged.sum()),
+        set_aside=aside,
+    )

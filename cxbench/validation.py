@@ -111,7 +111,7 @@ class ValidationReport:
     path : str
         The file validated.
     read, accepted, rejected : int
-        Row counts; ``read == accepted + rejected``.
+        Row counts; ``read == accepted + rejected + flagged``.
     errors : tuple of RowError
         Every broken rule, in row order (a row may break several).
     data : DataFrame
@@ -130,6 +130,11 @@ class ValidationReport:
     more_errors : int
         Errors found beyond those in ``errors`` (:func:`validate_file` keeps the first
         :data:`MAX_ERRORS`): ``len(errors) + more_errors`` were found in all.
+    flagged : int
+        Valid rows left out afterwards by the careless-response screening
+        (:func:`cxbench.screening.exclude_flagged`); 0 unless it was asked for.
+    set_aside : DataFrame, optional
+        Those rows, in cxbench's layout, with ``reject_reason``.
     """
 
     path: str
@@ -144,6 +149,8 @@ class ValidationReport:
     source_header: tuple[str, ...] = ()
     source_header_rows: tuple[tuple[str, ...], ...] = ()
     more_errors: int = 0
+    flagged: int = 0
+    set_aside: pd.DataFrame | None = None
 
     def summary(self) -> str:
         """One line of counts.
@@ -154,9 +161,10 @@ class ValidationReport:
         >>> ValidationReport("s.csv", 3, 2, 1, (), pd.DataFrame(), pd.DataFrame()).summary()
         's.csv: 3 rows read, 2 accepted, 1 rejected'
         """
+        flagged = f", {self.flagged} flagged by the screening and left out" if self.flagged else ""
         return (
             f"{self.path}: {self.read} rows read, {self.accepted} accepted, "
-            f"{self.rejected} rejected"
+            f"{self.rejected} rejected{flagged}"
         )
 
     def intake(self) -> str:
@@ -185,6 +193,8 @@ class ValidationReport:
         }
         if self.more_errors:
             record["more_errors"] = self.more_errors
+        if self.flagged:
+            record["flagged"] = self.flagged  # left out by the careless-response screening
         if self.columns is not None:
             found = self.columns.as_record()
             record |= {

@@ -588,3 +588,51 @@ def test_exclude_flagged_sets_the_flagged_aside_with_reasons_and_counts_reconcil
     measure = json.loads(capsys.readouterr().out)[0]
     shown = sum(g["n"] for g in measure["groups"]) + measure["suppressed"]["n"]
     assert shown == 310 - len(flagged) - measure["excluded_missing_group"]
+
+
+def test_exclude_flagged_keeps_the_counts_reconciled_and_the_reasons():
+    from cxbench.screening import exclude_flagged
+    from cxbench.validation import load_responses
+
+    inst = load_instrument()
+    report = load_responses(
+        Path(__file__).resolve().parents[1] / "data" / "benchmark_2023.csv", inst
+    )
+    kept = exclude_flagged(report, inst)
+    flags = screen(report.data, inst)
+    assert kept.flagged == int(flags["flagged"].sum()) > 0
+    assert kept.read == kept.accepted + kept.rejected + kept.flagged
+    assert set(kept.set_aside["respondent_id"]) == set(flags.loc[flags["flagged"], "respondent_id"])
+    assert not set(kept.data["respondent_id"]) & set(kept.set_aside["respondent_id"])
+    assert kept.set_aside["reject_reason"].str.startswith("careless responding: ").all()
+    assert "flagged by the screening and left out" in kept.summary()
+    assert json.loads(kept.to_json())["flagged"] == kept.flagged
+
+
+@pytest.mark.slow
+def test_report_exclude_flagged_leaves_them_out_of_tables_and_reports(tmp_path):
+    import shutil
+
+    from cxbench.publish import make_report_set
+    from cxbench.validation import load_responses
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "benchmark_2023.csv", data)
+    made = make_report_set(
+        data, out=tmp_path / "reports", languages=["en"], sectors=["Finance"],
+        exclude_flagged=True, n_jobs=1, progress=False,
+    )  # fmt: skip
+    assert [r.status for r in made.results] == ["ok", "ok"]
+    tables = tmp_path / "reports" / "2023" / "tables"
+    inst = load_instrument()
+    flags = screen(load_responses(data / "benchmark_2023.csv", inst).data, inst)
+    flagged = int(flags["flagged"].sum())
+    assert json.loads((tables / "validation.json").read_text("utf-8"))["flagged"] == flagged
+    assert len(pd.read_csv(tables / "flagged.csv")) == flagged
+    scores = pd.read_csv(tables / "dimension_scores.csv", comment="#")
+    assert (scores["n"] <= 310 - flagged).all()
+    page = (tmp_path / "reports" / "2023" / "en" / "benchmark.html").read_text("utf-8")
+    assert f"flagged {flagged} of the 310 respondents; they are left out of every figure" in page
+    sector = (tmp_path / "reports" / "2023" / "en" / "sector-finance.html").read_text("utf-8")
+    assert f"{310 - flagged} organisations rated" in sector

@@ -530,6 +530,7 @@ def make_report_set(
     notebooks: str | Path | None = None,
     labels: str | Path | None = None,
     weights: str | Path | None = None,
+    exclude_flagged: bool = False,
     sector_column: str = "sector",
     id_column: str = ID_COLUMN,
     min_answered: int | None = None,
@@ -566,6 +567,8 @@ def make_report_set(
     weights : path, optional
         A population file for the benchmark report's weighted scores
         (:func:`~cxbench.publish.plan.plan_reports`).
+    exclude_flagged : bool
+        Leave the screening's flagged respondents out of the tables and the reports.
     id_column, min_answered
         For the tables (:func:`cxbench.report.write_edition_tables`) and scorecards.
     scorecards, participants
@@ -633,6 +636,7 @@ def make_report_set(
             notebooks=notebooks,
             labels=labels,
             weights=weights,
+            exclude_flagged=exclude_flagged,
         )
     notes = []
     if jobs and not scorecards:
@@ -664,6 +668,7 @@ def make_report_set(
             id_column=id_column,
             min_answered=min_answered,
             min_n=min_n,
+            exclude_flagged=exclude_flagged and not scorecards,
         ),
         n_jobs=n_jobs,
         pdf=pdf,

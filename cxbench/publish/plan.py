@@ -276,6 +276,7 @@ def plan_reports(
     notebooks: str | Path = NOTEBOOKS,
     labels: str | Path | None = None,
     weights: str | Path | None = None,
+    exclude_flagged: bool = False,
 ) -> list[ReportJob]:
     """The jobs of an edition's report set, every parameter checked first.
 
@@ -311,6 +312,10 @@ def plan_reports(
         section then shows the weighted dimension scores with their design-based
         errors (the rest of the report stays unweighted, and says so). The data are
         weighted now, so a value the file lacks fails before anything runs.
+    exclude_flagged : bool
+        Leave the respondents the careless-response screening flags out of every
+        report (:func:`cxbench.screening.exclude_flagged`); the sectors shown are those
+        that keep ``min_n`` respondents.
 
     Returns
     -------
@@ -346,6 +351,10 @@ def plan_reports(
     if responses.accepted == 0:
         raise ParameterError("data", str(inputs.path), "no row passed validation")
     _check_column(responses, sector_column, inputs.path)
+    if exclude_flagged:
+        from ..screening import exclude_flagged as screened
+
+        responses = screened(responses, inst)
     names_of = _labels(labels, inputs.path.parent, responses.data, languages)
     weighting = {}
     if weights is not None:
@@ -378,12 +387,16 @@ def plan_reports(
         )
     )
     out_dir = Path(out).resolve() / str(edition)
-    common = {
-        "data_path": str(data),
-        "instrument": instrument_parameter(instrument),
-        "edition": edition,
-        "min_n": min_n,
-    } | _labels_parameter(names_of)
+    common = (
+        {
+            "data_path": str(data),
+            "instrument": instrument_parameter(instrument),
+            "edition": edition,
+            "min_n": min_n,
+        }
+        | _labels_parameter(names_of)
+        | ({"exclude_flagged": True} if exclude_flagged else {})
+    )
     benchmark_title = "index_benchmark_plain" if expert.empty else "index_benchmark"
     jobs = []
     for language in languages:
