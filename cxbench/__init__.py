@@ -112,7 +112,7 @@ from .privacy import (
     suppression_note,
 )
 from .rejects import write_rejects
-from .reliability import cronbach_alpha_by_dimension, item_analysis
+from .reliability import cronbach_alpha_by_dimension, item_analysis, omega_by_dimension
 from .report import write_edition_tables
 from .scorecard import Scorecard, participant_scorecard
 from .scoring import (
@@ -300,6 +300,7 @@ __all__ = [
     "normalise_text",
     "nps",
     "nps_table",
+    "omega_by_dimension",
     "omnibus_table",
     "omnibus_tests",
     "overall_table",

@@ -45,7 +45,7 @@ from .metrics import ces, csat, nps
 from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
 from .publish import make_report_set, results_summary
 from .rejects import default_rejects_path, write_rejects
-from .reliability import cronbach_alpha_by_dimension, item_analysis
+from .reliability import cronbach_alpha_by_dimension, item_analysis, omega_by_dimension
 from .report import (
     summary_json,
     tables_summary,
@@ -931,6 +931,9 @@ def _cmd_reliability(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
     alpha = cronbach_alpha_by_dimension(data, instrument, confidence=args.confidence)
+    omega = omega_by_dimension(data, instrument)
+    alpha.insert(4, "omega", omega["omega"].to_numpy())
+    alpha.insert(6, "n_complete", omega["n"].to_numpy())
     note = dataset_note(args.input)
     if args.format == "table":
         _emit(alpha, "table", note, decimals=3)

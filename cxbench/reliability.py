@@ -16,7 +16,7 @@ from ._checks import DEFAULT_CONFIDENCE, check_confidence
 from .instrument import Dimension, Instrument
 from .scoring import reverse_items
 
-__all__ = ["cronbach_alpha_by_dimension", "item_analysis"]
+__all__ = ["cronbach_alpha_by_dimension", "item_analysis", "omega_by_dimension"]
 
 
 def _dimension_answers(data: pd.DataFrame, instrument: Instrument, dim: Dimension) -> pd.DataFrame:
@@ -78,6 +78,66 @@ def cronbach_alpha_by_dimension(
                 "items": len(dim.items),
             }
         )
+    return pd.DataFrame.from_records(records)
+
+
+def omega_by_dimension(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """McDonald's omega total of every dimension, from a one-factor model.
+
+    The model is fitted by maximum likelihood (statsmodels' ``Factor``,
+    ``method="ml"``) to the correlation matrix of the complete cases of the dimension's
+    items, reverse-keyed items flipped; with the standardized loadings λ and the
+    residual variances θ = 1 − λ²,
+
+        omega = (Σλ)² / ((Σλ)² + Σθ).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``dimension``, ``omega``, ``n`` (complete cases), ``items``. Omega is NaN
+        where a one-factor model cannot be fitted: fewer than three items (it is not
+        identified), no more complete cases than items, an item without variance, or a
+        fit that does not converge.
+
+    Notes
+    -----
+    With three items the model is just identified and the loadings are those of the
+    correlations alone, λ₁ = √(r₁₂ r₁₃ / r₂₃) and so on (the tests check the fit
+    against this); with equal loadings omega equals standardized alpha.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> table = omega_by_dimension(generate_benchmark(2023, n=400, seed=3), load_instrument())
+    >>> table.columns.tolist(), bool(table["omega"].between(0, 1).all())
+    (['dimension', 'omega', 'n', 'items'], True)
+    """
+    import warnings
+
+    from statsmodels.multivariate.factor import Factor
+
+    records = []
+    flipped = reverse_items(data, instrument)
+    for dim in instrument.dimensions:
+        answers = flipped[dim.item_ids].astype(float).dropna()
+        omega = np.nan
+        k = len(dim.item_ids)
+        if k >= 3 and len(answers) > k and (answers.std(ddof=1) > 0).all():
+            corr = np.corrcoef(answers.to_numpy(), rowvar=False)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a fit that fails is NaN, said above
+                try:
+                    fit = Factor(corr=corr, nobs=len(answers), n_factor=1, method="ml").fit()
+                    converged = bool(getattr(fit, "mle_retvals", {}).get("converged", True))
+                except (np.linalg.LinAlgError, ValueError):
+                    fit, converged = None, False
+            if fit is not None and converged:
+                loadings = np.asarray(fit.loadings, dtype=float).ravel()
+                loadings = -loadings if loadings.sum() < 0 else loadings
+                residual = 1.0 - loadings**2
+                omega = float(loadings.sum() ** 2 / (loadings.sum() ** 2 + residual.sum()))
+        records.append({"dimension": dim.id, "omega": omega, "n": len(answers), "items": k})
     return pd.DataFrame.from_records(records)
 
 
