@@ -69,6 +69,7 @@ from .instrument import (
     Instrument,
     Item,
     Scale,
+    Stage,
     Theme,
     available_instruments,
     load_instrument,
@@ -76,6 +77,7 @@ from .instrument import (
 from .labels import LABELS_FILE, Labels, load_labels
 from .layouts import LAYOUTS, detect_layout
 from .loading import RawTable, dataset_note, read_table
+from .maturity import maturity_stages, stage_distribution
 from .metrics import ces, csat, metric_correlations, metric_values, nps
 from .narrative import (
     ReportSections,
@@ -223,6 +225,7 @@ __all__ = [
     "RowError",
     "Scale",
     "Scorecard",
+    "Stage",
     "StreamResult",
     "Theme",
     "UnusableFileError",
@@ -293,6 +296,7 @@ __all__ = [
     "load_population",
     "load_responses",
     "map_columns",
+    "maturity_stages",
     "method_note",
     "metric_correlations",
     "metric_values",
@@ -331,6 +335,7 @@ __all__ = [
     "screening_rules",
     "section",
     "shown_groups",
+    "stage_distribution",
     "suppress_small_groups",
     "suppressed_counts",
     "suppressed_note",

@@ -31,6 +31,7 @@ __all__ = [
     "Instrument",
     "Item",
     "Scale",
+    "Stage",
     "Theme",
     "answer_key",
     "available_instruments",
@@ -198,6 +199,25 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """A maturity stage of an instrument (``stages:`` in its YAML, lowest first).
+
+    ``minimum`` maps ``overall`` (the mean of a respondent's dimension scores) or a
+    dimension id to the least score (percent) the stage needs; the first stage needs
+    nothing. A respondent is at the highest stage whose needs, and those of every stage
+    below it, it meets (:func:`cxbench.maturity.maturity_stages`).
+    """
+
+    id: str
+    label: Mapping[str, str]
+    minimum: Mapping[str, float] = field(default_factory=dict)
+
+    def name(self, language: str = "en") -> str:
+        """The stage's name in ``language``, falling back to English."""
+        return in_language(self.label, language, self.id)
+
+
+@dataclass(frozen=True)
 class Dimension:
     """A group of items scored together (e.g. Measure, Manage, Master).
 
@@ -253,6 +273,8 @@ class Instrument:
     id_columns: tuple[str, ...] = ()
     #: the instrument's own wording of report sections (:data:`REPORT_SECTIONS`)
     sections: Mapping[str, Theme] = field(default_factory=dict)
+    #: maturity stages, lowest first (:class:`Stage`); none unless declared
+    stages: tuple[Stage, ...] = ()
 
     @property
     def themes(self) -> list[Theme]:
@@ -587,7 +609,53 @@ def _parse_instrument(raw: Any, source: str) -> Instrument:
         source=source,
         id_columns=id_columns,
         sections=_parse_sections(raw.get("report"), source),
+        stages=_parse_stages(raw.get("stages"), source, [d.id for d in dimensions]),
     )
+
+
+def _parse_stages(raw: Any, source: str, dimension_ids: list[str]) -> tuple[Stage, ...]:
+    """``stages:``: a list, lowest first, of ``{id, name, min}``; the first has no ``min``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise InstrumentError(source, "stages", "must be a list of at least two stages")
+    stages: list[Stage] = []
+    for position, entry in enumerate(raw):
+        where = f"stages[{position}]"
+        if not isinstance(entry, dict):
+            raise InstrumentError(source, where, "must be a mapping with id, name and min")
+        stage_id = _require(entry, "id", where, source)
+        if not isinstance(stage_id, str) or not _THEME_ID.match(stage_id):
+            raise InstrumentError(source, f"{where}.id", "must be lower-case letters, digits, _")
+        if any(stage.id == stage_id for stage in stages):
+            raise InstrumentError(source, f"{where}.id", f"stage {stage_id!r} is defined twice")
+        label = _text_map(entry.get("name"), f"{where}.name", source, required=True)
+        minimum_raw = entry.get("min")
+        if position == 0:
+            if minimum_raw:
+                raise InstrumentError(source, f"{where}.min", "the first stage needs nothing")
+            stages.append(Stage(stage_id, label))
+            continue
+        if not isinstance(minimum_raw, dict) or not minimum_raw:
+            raise InstrumentError(
+                source, f"{where}.min", "must map overall or dimension ids to least scores"
+            )
+        minimum = {}
+        for key, value in minimum_raw.items():
+            if key != "overall" and key not in dimension_ids:
+                known = ", ".join(["overall", *dimension_ids])
+                raise InstrumentError(source, f"{where}.min.{key}", f"unknown (known: {known})")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not 0 <= value <= 100
+            ):
+                raise InstrumentError(
+                    source, f"{where}.min.{key}", f"{value!r} is not a score from 0 to 100"
+                )
+            minimum[str(key)] = float(value)
+        stages.append(Stage(stage_id, label, minimum))
+    return tuple(stages)
 
 
 def _parse_theme(
