@@ -51,7 +51,7 @@ from .report import (
     tables_summary,
 )
 from .scoring import METHODS, dimension_scores, item_scores
-from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, flag_reasons, screen
+from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, exclude_flagged, screen
 from .streaming import score_parquet
 from .text import comparison_text, error_record, mapping_text
 from .trends import edition_trend, paired_change
@@ -504,26 +504,24 @@ def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationRe
 
 
 def _without_flagged(
-    args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame
+    args: argparse.Namespace, instrument: Instrument, report: ValidationReport
 ) -> pd.DataFrame:
-    """With ``--exclude-flagged``: the data without the respondents the screening flags,
-    which are written aside with their reasons (``<input>.flagged.csv``)."""
+    """The accepted rows; with ``--exclude-flagged`` without the respondents the
+    screening flags (:func:`cxbench.screening.exclude_flagged`), which are written aside
+    with their reasons (``<input>.flagged.csv``)."""
     if not getattr(args, "exclude_flagged", False):
-        return data
-    flags = screen(data, instrument, id_column=args.id_column)
-    flagged = flags["flagged"].to_numpy(bool)
-    if flagged.any():
-        aside = data[flagged].reset_index(drop=True)
-        aside.insert(0, "reject_reason", flag_reasons(flags)[flagged].to_numpy())
+        return report.data
+    kept = exclude_flagged(report, instrument)
+    if kept.flagged:
         path = Path(f"{args.input}.flagged.csv")
-        write_csv(aside, path, protect=[args.input])
+        write_csv(kept.set_aside, path, protect=[args.input])
         print(
-            f"cxbench: {int(flagged.sum())} of {len(data)} accepted respondents flagged by the "
-            f"screening ({flags.attrs['rules']['summary']}) and left out, written with the "
-            f"reasons to {path}; {int((~flagged).sum())} kept",
+            f"cxbench: {kept.flagged} of {report.accepted} accepted respondents flagged by the "
+            f"screening ({kept.data.attrs['screening']['summary']}) and left out, written with "
+            f"the reasons to {path}; {kept.accepted} kept",
             file=sys.stderr,
         )
-    return data[~flagged].reset_index(drop=True)
+    return kept.data
 
 
 def _emit(
@@ -607,7 +605,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
         if args.weights:
             raise ParameterError("--weights", args.weights, "not with --stream (in memory only)")
         return _score_stream(args, instrument)
-    data = _without_flagged(args, instrument, _validated(args, instrument).data)
+    data = _without_flagged(args, instrument, _validated(args, instrument))
     if args.weights:
         return _score_weighted(args, instrument, data)
     if args.reject_unweightable:
@@ -708,7 +706,7 @@ def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
-    data = _without_flagged(args, instrument, _validated(args, instrument).data)
+    data = _without_flagged(args, instrument, _validated(args, instrument))
     if args.weights:
         return _compare_weighted(args, instrument, data)
     if args.reject_unweightable:

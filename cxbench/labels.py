@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from . import limits
 from .errors import LabelsError
@@ -250,16 +249,7 @@ def load_labels(path: str | Path | None = None, *, folder: str | Path | None = N
         path = candidate
     path = Path(path)
     source = str(path.resolve())
-    try:
-        text = limits.read_limited_text(path)
-        raw = limits.safe_load(text)
-    except FileNotFoundError:
-        raise LabelsError(source, "", "no such labels file") from None
-    except limits.InputLimitError as exc:
-        what = "the YAML " if isinstance(exc, limits.YAMLLimitError) else ""
-        raise LabelsError(source, "", f"refused: {what}{exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LabelsError(source, "", f"cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise LabelsError(source, "", f"not valid YAML ({exc})") from None
+    raw, problem = limits.read_yaml_file(path, "labels file")
+    if problem:
+        raise LabelsError(source, "", problem)
     return _parse(raw, source)

@@ -40,6 +40,7 @@ __all__ = [
     "YAMLLimitError",
     "check_regular_file",
     "read_limited_text",
+    "read_yaml_file",
     "safe_load",
 ]
 
@@ -390,3 +391,29 @@ def safe_load(text: str) -> Any:
         raise YAMLLimitError(f"a value cannot be read ({exc})") from None
     finally:
         loader.dispose()
+
+
+def read_yaml_file(path: str | Path, what: str) -> tuple[Any, str | None]:
+    """Read a small YAML file within the limits: ``(data, None)``, or ``(None, problem)``
+    with the problem in words (``what`` names the file in "no such <what>"), for a
+    reader to raise as its own error naming the file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.yaml").write_text("a: [1, 2]\\n", encoding="utf-8")
+    >>> read_yaml_file(folder / "a.yaml", "file"), read_yaml_file(folder / "b.yaml", "file")
+    (({'a': [1, 2]}, None), (None, 'no such file'))
+    """
+    try:
+        return safe_load(read_limited_text(path)), None
+    except FileNotFoundError:
+        return None, f"no such {what}"
+    except InputLimitError as exc:
+        kind = "the YAML " if isinstance(exc, YAMLLimitError) else ""
+        return None, f"refused: {kind}{exc}"
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot be read ({exc})"
+    except yaml.YAMLError as exc:
+        return None, f"not valid YAML ({exc})"

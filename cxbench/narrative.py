@@ -283,16 +283,13 @@ def method_note(
     >>> "careless answering" in note.markdown, "unweighted" in note.markdown
     (True, True)
     """
-    from .screening import screen
+    from .screening import default_screen
 
     language = check_language(language)
     parts = []
     screened = data.attrs.get("screening") if left_out is not None else None
     if screened is None:
-        try:
-            flags = screen(data, instrument)
-        except ParameterError:  # too few complete rows for D², or a singular covariance
-            flags = screen(data, instrument, mahalanobis_alpha=None)
+        flags = default_screen(data, instrument)
         screened, flagged = flags.attrs["rules"], int(flags["flagged"].sum())
     mahalanobis = screened["mahalanobis"]
     unusual = (

@@ -32,6 +32,7 @@ from .privacy import MISSING_GROUP, group_keys, shown_groups, suppress_small_gro
 __all__ = [
     "METHODS",
     "MISSING_GROUP",
+    "answer_matrix",
     "dimension_scores",
     "group_respondent_scores",
     "grouped_scores",
@@ -52,8 +53,19 @@ __all__ = [
 Method = Literal["sum_max", "pomp"]
 
 
-def _answers(data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]) -> np.ndarray:
-    """The answers of ``item_ids`` as a float matrix, checked against the scale."""
+def answer_matrix(
+    data: pd.DataFrame, instrument: Instrument, item_ids: Sequence[str]
+) -> np.ndarray:
+    """The answers of ``item_ids`` as a float matrix (NaN = no answer), checked against
+    the scale: whole points from its minimum to its maximum.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> answer_matrix(pd.DataFrame({"measure_1": [4, None]}), load_instrument(), ["measure_1"])
+    array([[ 4.],
+           [nan]])
+    """
     missing = [item for item in item_ids if item not in data.columns]
     if missing:
         raise ParameterError("data", "columns", f"item columns missing: {', '.join(missing)}")
@@ -198,7 +210,7 @@ def respondent_scores(
     for column in [id_column, *carry]:
         if column not in data.columns:
             raise ParameterError("column", column, "not in the data")
-    values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
+    values = answer_matrix(reverse_items(data, instrument), instrument, instrument.item_ids)
     answered, score = score_matrix(values, instrument, method=method, min_answered=min_answered)
     n, d = answered.shape
     # respondent-major order: all dimensions of respondent 1, then respondent 2...
@@ -365,7 +377,7 @@ def dimension_scores(
     groups = group_keys(data, by)
     if id_column not in data.columns:
         raise ParameterError("column", id_column, "not in the data")
-    values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
+    values = answer_matrix(reverse_items(data, instrument), instrument, instrument.item_ids)
     answered, points = _points(values, instrument)
     codes, names = pd.factorize(groups.to_numpy(dtype=object), sort=False)
     counts, sums = point_totals(points, answered, codes, len(names), instrument, min_answered)
@@ -519,7 +531,7 @@ def item_scores(
     check_method(method)
     min_n = check_min_n(min_n)
     groups = group_keys(data, by)
-    values = _answers(reverse_items(data, instrument), instrument, instrument.item_ids)
+    values = answer_matrix(reverse_items(data, instrument), instrument, instrument.item_ids)
     codes, labels = pd.factorize(groups, sort=False)
     n_groups = len(labels)
     answered = ~np.isnan(values)
@@ -587,7 +599,7 @@ def item_distribution(
     """
     min_n = check_min_n(min_n)
     groups = group_keys(data, by)
-    values = _answers(data, instrument, instrument.item_ids)
+    values = answer_matrix(data, instrument, instrument.item_ids)
     codes, labels = pd.factorize(groups, sort=False)
     lo, hi = instrument.scale.min, instrument.scale.max
     points = np.arange(lo, hi + 1)

@@ -48,6 +48,7 @@ from scipy import stats
 from ._checks import ID_COLUMN, check_column, check_whole
 from .errors import ParameterError
 from .instrument import Instrument
+from .scoring import answer_matrix
 from .validation import ValidationReport
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_MAHALANOBIS_ALPHA",
     "DEFAULT_SPEED_FRACTION",
     "default_longstring_max",
+    "default_screen",
     "exclude_flagged",
     "flag_reasons",
     "screen",
@@ -223,30 +225,6 @@ def screening_rules(
         parts.append(f"duration < {fraction:.3g} x median{limit}")
     rules["summary"] = "; ".join(parts)
     return rules
-
-
-def _answers(data: pd.DataFrame, instrument: Instrument) -> np.ndarray:
-    """The item answers as a float matrix (NaN = missing), checked against the scale."""
-    items = instrument.item_ids
-    missing = [item for item in items if item not in data.columns]
-    if missing:
-        raise ParameterError("data", "columns", f"item columns missing: {', '.join(missing)}")
-    try:
-        values = data[items].to_numpy(dtype=float, na_value=np.nan)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(
-            "data", "items", f"answers must be numeric scale points; validate first ({exc})"
-        ) from None
-    lo, hi = instrument.scale.min, instrument.scale.max
-    bad = ~np.isnan(values) & ((values < lo) | (values > hi))
-    if bad.any():
-        row, col = (int(i) for i in np.argwhere(bad)[0])
-        raise ParameterError(
-            "data",
-            f"row {data.index[row]}, column {items[col]!r}: {values[row, col]!r}",
-            f"answers must be points from {lo} to {hi}; validate the data first",
-        )
-    return values
 
 
 def _longstring(values: np.ndarray) -> np.ndarray:
@@ -466,7 +444,7 @@ def screen(
     if not isinstance(data, pd.DataFrame):
         raise ParameterError("data", type(data).__name__, "must be a pandas DataFrame")
     check_column(data, id_column, "id_column")
-    values = _answers(data, instrument)
+    values = answer_matrix(data, instrument, instrument.item_ids)
     k = values.shape[1]
     out = pd.DataFrame({id_column: data[id_column].to_numpy()}, index=data.index)
     out["longstring"] = _longstring(values)
@@ -536,6 +514,28 @@ def flag_reasons(flags: pd.DataFrame) -> pd.Series:
     return flags.apply(reason, axis=1) if len(flags) else pd.Series([], dtype=object)
 
 
+def default_screen(
+    data: pd.DataFrame, instrument: Instrument, *, id_column: str = ID_COLUMN
+) -> pd.DataFrame:
+    """:func:`screen` with its default rules, Mahalanobis distances left out where the
+    data cannot give them (no more complete rows than items, or a singular covariance):
+    the screening a report or ``--exclude-flagged`` applies.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> rows = [{i: (k + j) % 5 + 1 for j, i in enumerate(inst.item_ids)}
+    ...         | {"respondent_id": f"r{k}"} for k in range(4)]
+    >>> default_screen(pd.DataFrame(rows), inst).attrs["rules"]["mahalanobis"] is None
+    True
+    """
+    try:
+        return screen(data, instrument, id_column=id_column)
+    except ParameterError:
+        return screen(data, instrument, id_column=id_column, mahalanobis_alpha=None)
+
+
 def exclude_flagged(report: ValidationReport, instrument: Instrument) -> ValidationReport:
     """``report`` without the respondents :func:`screen` flags with its default rules
     (Mahalanobis distances left out where the data cannot give them): they move from
@@ -555,10 +555,7 @@ def exclude_flagged(report: ValidationReport, instrument: Instrument) -> Validat
     """
     from dataclasses import replace
 
-    try:
-        flags = screen(report.data, instrument, id_column=report.id_column)
-    except ParameterError:  # too few complete answers for D², or a singular covariance
-        flags = screen(report.data, instrument, id_column=report.id_column, mahalanobis_alpha=None)
+    flags = default_screen(report.data, instrument, id_column=report.id_column)
     flagged = flags["flagged"].to_numpy(bool)
     aside = report.data[flagged].reset_index(drop=True)
     aside.insert(0, "reject_reason", flag_reasons(flags)[flagged].to_numpy())

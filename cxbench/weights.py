@@ -48,7 +48,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from scipy import stats
 
 from . import limits
@@ -244,16 +243,9 @@ def load_population(path: str | Path) -> Population:
     """
     path = Path(path)
     source = str(path.resolve())
-    try:
-        raw = limits.safe_load(limits.read_limited_text(path))
-    except FileNotFoundError:
-        raise WeightsError(source, "", "no such population file") from None
-    except limits.InputLimitError as exc:
-        raise WeightsError(source, "", f"refused: {exc}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WeightsError(source, "", f"cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        raise WeightsError(source, "", f"not valid YAML ({exc})") from None
+    raw, problem = limits.read_yaml_file(path, "population file")
+    if problem:
+        raise WeightsError(source, "", problem)
     return _parse(raw, source)
 
 
@@ -514,6 +506,34 @@ def design_mean(
     }
 
 
+def _score_matrix(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    method: Method,
+    min_answered: int | None,
+    id_column: str,
+) -> np.ndarray:
+    """Every respondent's dimension scores, one row per respondent, one column per
+    dimension (:func:`cxbench.scoring.respondent_scores`)."""
+    scores = respondent_scores(
+        data, instrument, method=method, min_answered=min_answered, id_column=id_column
+    )
+    return scores["score"].to_numpy(float).reshape(len(data), len(instrument.dimension_ids))
+
+
+def _weighted_rows(
+    data: pd.DataFrame, weighting: Weighting, by: str | None, values: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The weighted rows' values, weights and groups; ``data`` must be the rows weighted."""
+    if len(data) != len(weighting.weights):
+        raise ParameterError(
+            "weighting", len(weighting.weights), f"fitted on other data ({len(data)} rows here)"
+        )
+    kept = weighting.kept
+    groups = group_keys(data, by).to_numpy(dtype=object)[kept]
+    return values[kept], weighting.weights[kept], groups
+
+
 #: The columns of :func:`weighted_scores`, in order.
 WEIGHTED_COLUMNS = (
     "group", "dimension", "n", "n_eff", "score", "se", "ci_low", "ci_high", "deff", "weighted",
@@ -577,19 +597,9 @@ def weighted_scores(
     """
     min_n = check_min_n(min_n)
     confidence = check_confidence(confidence)
-    if len(data) != len(weighting.weights):
-        raise ParameterError(
-            "weighting", len(weighting.weights), f"fitted on other data ({len(data)} rows here)"
-        )
-    kept = weighting.kept
-    scores = respondent_scores(
-        data, instrument, method=method, min_answered=min_answered, id_column=id_column
-    )
-    matrix = scores["score"].to_numpy(float).reshape(len(data), len(instrument.dimension_ids))
-    matrix = matrix[kept]
-    w = weighting.weights[kept]
+    scores = _score_matrix(data, instrument, method, min_answered, id_column)
+    matrix, w, groups = _weighted_rows(data, weighting, by, scores)
     basis = weighting.calibration_basis
-    groups = group_keys(data, by).to_numpy(dtype=object)[kept]
     names = ["all"] if by is None else list(dict.fromkeys(groups))
     rows = []
     for j, dimension in enumerate(instrument.dimension_ids):
@@ -702,14 +712,9 @@ def weighted_comparison(
         min_n=min_n,
         confidence=confidence,
     )
-    kept = weighting.kept
-    scores = respondent_scores(
-        data, instrument, method=method, min_answered=min_answered, id_column=id_column
-    )
-    matrix = scores["score"].to_numpy(float).reshape(len(data), -1)[kept]
-    w = weighting.weights[kept]
+    scores = _score_matrix(data, instrument, method, min_answered, id_column)
+    matrix, w, groups = _weighted_rows(data, weighting, by, scores)
     basis = weighting.calibration_basis
-    groups = group_keys(data, by).to_numpy(dtype=object)[kept]
     q = float(stats.norm.ppf(0.5 + confidence / 2))
     tests, pairs = [], []
     for j, dimension in enumerate(instrument.dimension_ids):
@@ -788,14 +793,8 @@ def weighted_metric(
 
     min_n = check_min_n(min_n)
     confidence = check_confidence(confidence)
-    if len(data) != len(weighting.weights):
-        raise ParameterError(
-            "weighting", len(weighting.weights), f"fitted on other data ({len(data)} rows here)"
-        )
-    kept = weighting.kept
-    values = metric_values(data, column, metric, scale=scale, top=top).to_numpy(float)[kept]
-    w = weighting.weights[kept]
-    groups = group_keys(data, by).to_numpy(dtype=object)[kept]
+    values = metric_values(data, column, metric, scale=scale, top=top).to_numpy(float)
+    values, w, groups = _weighted_rows(data, weighting, by, values)
     names = ["all"] if by is None else sorted(set(groups), key=natural_key)
     rows = []
     for name in names:
