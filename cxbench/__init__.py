@@ -4,7 +4,9 @@ The pipeline reads in the order of the modules: :mod:`~cxbench.instrument` →
 :mod:`~cxbench.loading` (with :mod:`~cxbench.layouts`: survey platforms' export
 layouts) / :mod:`~cxbench.columns` (which column holds which item) /
 :mod:`~cxbench.validation` → :mod:`~cxbench.scoring` → :mod:`~cxbench.stats` (the
-tests and intervals) → :mod:`~cxbench.reliability` / :mod:`~cxbench.comparison` /
+tests and intervals) → :mod:`~cxbench.reliability` / :mod:`~cxbench.factors` (factor
+structure and measurement invariance) / :mod:`~cxbench.maturity` (maturity stages) /
+:mod:`~cxbench.comparison` /
 :mod:`~cxbench.trends` /
 :mod:`~cxbench.metrics` / :mod:`~cxbench.scorecard` (every figure of a group through
 :mod:`~cxbench.privacy`, the one anonymity rule) → :mod:`~cxbench.charts` /
@@ -45,9 +47,20 @@ from .errors import (
     CxbenchError,
     InstrumentError,
     LabelsError,
+    ModelError,
     ParameterError,
     UnusableFileError,
     WeightsError,
+)
+from .factors import (
+    CASES_PER_ITEM,
+    FIT_INDICES,
+    INVARIANCE_RULES,
+    INVARIANCE_STEPS,
+    FactorStructure,
+    InvarianceRule,
+    factor_structure,
+    fit_indices,
 )
 from .files import neutralise_cell, restore_cell, write_atomic, write_csv
 from .i18n import (
@@ -191,11 +204,15 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 __all__ = [
+    "CASES_PER_ITEM",
     "DEFAULT_INSTRUMENT",
     "DEFAULT_IRV_MIN",
     "DEFAULT_MAHALANOBIS_ALPHA",
     "DEFAULT_MIN_N",
     "DEFAULT_SPEED_FRACTION",
+    "FIT_INDICES",
+    "INVARIANCE_RULES",
+    "INVARIANCE_STEPS",
     "LABELS_FILE",
     "LANGUAGES",
     "LAYOUTS",
@@ -211,12 +228,15 @@ __all__ = [
     "EditionInputs",
     "Entry",
     "Expert",
+    "FactorStructure",
     "GroupComparison",
     "Instrument",
     "InstrumentError",
+    "InvarianceRule",
     "Item",
     "Labels",
     "LabelsError",
+    "ModelError",
     "ParameterError",
     "Population",
     "RawTable",
@@ -261,6 +281,7 @@ __all__ = [
     "edition_trend",
     "exclude_flagged",
     "expert_answers",
+    "factor_structure",
     "find_edition_files",
     "finding_change",
     "finding_dimensions",
@@ -272,6 +293,7 @@ __all__ = [
     "finding_success",
     "finding_weakest_statements",
     "findings",
+    "fit_indices",
     "flag_reasons",
     "format_interval",
     "format_minus",

@@ -14,6 +14,7 @@ __all__ = [
     "CxbenchError",
     "InstrumentError",
     "LabelsError",
+    "ModelError",
     "ParameterError",
     "UnusableFileError",
     "WeightsError",
@@ -149,6 +150,29 @@ class ParameterError(CxbenchError):
         self.value = value
         self.problem = problem
         super().__init__(f"{name}={value!r}: {problem}")
+
+
+class ModelError(CxbenchError):
+    """A statistical model cannot be fitted to the data: too few complete cases, an
+    item without variance, a model that is not identified or does not converge.
+
+    Parameters
+    ----------
+    model : str
+        What was being fitted, e.g. ``"factor model (3 dimensions)"``.
+    problem : str
+        Why it cannot be, and what to do about it.
+
+    Examples
+    --------
+    >>> str(ModelError("factor model", "3 complete cases for 12 items"))
+    'factor model: 3 complete cases for 12 items'
+    """
+
+    def __init__(self, model: str, problem: str) -> None:
+        self.model = model
+        self.problem = problem
+        super().__init__(f"{model}: {problem}")
 
 
 def one_line(exc: BaseException) -> str:

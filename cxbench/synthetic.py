@@ -15,7 +15,8 @@ Population
     participants are ``ORG-0001`` … ``ORG-0290``, the 2023 newcomers follow. About
     :data:`PANEL_SHARE` of the 2023 organisations took part in 2022; the other 2022
     organisations dropped out. Sectors are allotted by fixed quotas of unequal size
-    (:data:`SECTORS`), countries and company sizes at random with fixed weights.
+    (:data:`SECTORS`), countries and company sizes at random with fixed weights; the
+    questionnaire's language follows the country (:data:`SURVEY_LANGUAGES`).
 Latent maturity
     Each organisation has one latent maturity per dimension (Measure, Manage,
     Master): a standard normal vector with correlation :data:`DIMENSION_CORRELATION`
@@ -96,6 +97,7 @@ __all__ = [
     "PUBLISHED_SUCCESS_SHARE_2023",
     "SECTORS",
     "SHIFT_2022",
+    "SURVEY_LANGUAGES",
     "YEAR_CORRELATION",
     "EditionTargets",
     "columns",
@@ -148,6 +150,13 @@ _COUNTRIES: tuple[tuple[str, float], ...] = (
 )
 #: Country names; drawn at random with fixed weights (no effect on maturity).
 COUNTRIES: tuple[str, ...] = tuple(name for name, _ in _COUNTRIES)
+#: The questionnaire's language version an organisation answered, by its country
+#: (English elsewhere): a column of its own, so that the measurement can be compared
+#: across the language versions (:func:`cxbench.factors.factor_structure`). The
+#: answers do not depend on it: every version measures alike here.
+SURVEY_LANGUAGES: Mapping[str, str] = MappingProxyType(
+    {"Türkiye": "tr", "Russia": "ru", "Kazakhstan": "ru"}
+)
 
 _COMPANY_SIZES: tuple[tuple[str, float, float], ...] = (
     ("<250", 0.22, -0.10),
@@ -263,8 +272,8 @@ def columns(instrument: Instrument | None = None) -> list[str]:
 
     Examples
     --------
-    >>> columns()[:6], columns()[-3:]
-    (['respondent_id', 'edition', 'sector', 'country', 'company_size', 'measure_1'],
+    >>> columns()[:7], columns()[-3:]
+    (['respondent_id', 'edition', 'sector', 'country', 'company_size', 'language', 'measure_1'],
      ['master_4', 'nps', 'success'])
     """
     instrument = instrument or load_instrument()
@@ -274,6 +283,7 @@ def columns(instrument: Instrument | None = None) -> list[str]:
         "sector",
         "country",
         "company_size",
+        "language",
         *instrument.item_ids,
         "nps",
         "success",
@@ -493,7 +503,7 @@ def generate_benchmark(
     >>> from cxbench.scoring import dimension_scores, item_scores
     >>> frame = generate_benchmark(2023)
     >>> frame.shape, frame["respondent_id"].iloc[0]
-    ((310, 19), 'ORG-0001')
+    ((310, 20), 'ORG-0001')
     >>> inst = load_instrument()
     >>> items = item_scores(frame, inst).set_index("item")["score"]
     >>> items[["measure_1", "master_2"]].round(1).tolist()
@@ -528,6 +538,7 @@ def generate_benchmark(
             "sector": population.sector[rows],
             "country": population.country[rows],
             "company_size": population.company_size[rows],
+            "language": [SURVEY_LANGUAGES.get(c, "en") for c in population.country[rows]],
         }
     )
     for position, item in enumerate(instrument.items):

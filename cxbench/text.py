@@ -15,6 +15,7 @@ from .errors import (
     CommentaryError,
     CxbenchError,
     InstrumentError,
+    ModelError,
     ParameterError,
     UnusableFileError,
 )
@@ -145,8 +146,8 @@ def error_record(exc: CxbenchError) -> dict:
     """An error as the JSON that ``--format json`` prints on exit 2.
 
     ``error`` is the message, ``file`` the file concerned, ``kind`` one of
-    ``columns``, ``unusable_file``, ``commentary``, ``instrument``, ``parameter``;
-    ``row``, ``column``, ``value``, ``missing`` and ``conflicts`` where known.
+    ``columns``, ``unusable_file``, ``commentary``, ``instrument``, ``parameter``,
+    ``model``; ``row``, ``column``, ``value``, ``missing`` and ``conflicts`` where known.
 
     Examples
     --------
@@ -160,6 +161,7 @@ def error_record(exc: CxbenchError) -> dict:
         (CommentaryError, "commentary"),
         (InstrumentError, "instrument"),
         (ParameterError, "parameter"),
+        (ModelError, "model"),
     ]
     kind = next((name for cls, name in kinds if isinstance(exc, cls)), "error")
     record = {
