@@ -31,6 +31,7 @@ from .errors import (
     CxbenchError,
     ParameterError,
 )
+from .factors import CASES_PER_ITEM, INVARIANCE_RULES, factor_structure
 from .files import csv_text, write_atomic, write_csv
 from .i18n import LANGUAGES
 from .instrument import (
@@ -53,7 +54,7 @@ from .report import (
 from .scoring import METHODS, dimension_scores, item_scores
 from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, exclude_flagged, screen
 from .streaming import score_parquet
-from .text import comparison_text, error_record, mapping_text
+from .text import comparison_text, error_record, mapping_text, structure_text
 from .trends import edition_trend, paired_change
 from .validation import ValidationReport, load_responses
 
@@ -296,6 +297,39 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(reliability)
     reliability.add_argument("--confidence", type=float, default=DEFAULT_CONFIDENCE)
     reliability.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    structure = commands.add_parser(
+        "structure",
+        help="factor structure (CFA) of the dimensions; measurement invariance across groups",
+        description="A confirmatory factor analysis of the instrument: each item on its "
+        "dimension, the dimensions correlated, maximum likelihood on the complete cases "
+        "(reverse-keyed items flipped): chi-square, CFI, TLI, RMSEA with its 90%% CI, SRMR "
+        "(lavaan's definitions), loadings. With --by: the configural, metric (equal loadings) "
+        "and scalar (equal loadings and intercepts) models across the groups, each tested "
+        "against the one before (chi-square difference) and judged by --rule. Groups under "
+        "--min-n complete cases (or hidden with one) are not fitted and never named; groups "
+        "under --min-cases are left out and named. A model that cannot be fitted is one line "
+        "saying why, exit code 2.",
+    )
+    _add_input(structure)
+    structure.add_argument(
+        "--by", metavar="COLUMN", help="test invariance across this column (e.g. language)"
+    )
+    _add_min_n(structure)
+    structure.add_argument(
+        "--min-cases",
+        type=_positive_int,
+        metavar="N",
+        help=f"complete cases a group needs to be fitted (default: {CASES_PER_ITEM} per item)",
+    )
+    structure.add_argument(
+        "--rule",
+        choices=tuple(INVARIANCE_RULES),
+        default="chen2007",
+        help="the rule judging each step (default: %(default)s)",
+    )
+    structure.add_argument("--format", choices=("table", "json"), default="table")
+    _add_exclude_flagged(structure)
 
     screening = commands.add_parser(
         "screen",
@@ -942,6 +976,29 @@ def _cmd_reliability(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_structure(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    data = _without_flagged(args, instrument, _validated(args, instrument))
+    result = factor_structure(
+        data,
+        instrument,
+        by=args.by,
+        min_n=args.min_n,
+        min_cases=args.min_cases,
+        rule=args.rule,
+    )
+    note = dataset_note(args.input)
+    if args.format == "json":
+        print(json.dumps(result.to_records(), ensure_ascii=False, indent=2))
+        if note:
+            print(f"note: {note}", file=sys.stderr)
+        return EXIT_OK
+    if note:
+        print(f"Note: {note}\n")
+    print(structure_text(result, args.input))
+    return EXIT_OK
+
+
 def _cmd_screen(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
@@ -1105,6 +1162,7 @@ _COMMANDS = {
     "metrics": _cmd_metrics,
     "trend": _cmd_trend,
     "reliability": _cmd_reliability,
+    "structure": _cmd_structure,
     "screen": _cmd_screen,
     "report": _cmd_report,
     "instrument": _cmd_instrument,

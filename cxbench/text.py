@@ -19,8 +19,9 @@ from .errors import (
     ParameterError,
     UnusableFileError,
 )
+from .factors import FactorStructure
 
-__all__ = ["comparison_text", "error_record", "mapping_text", "p_text"]
+__all__ = ["comparison_text", "error_record", "mapping_text", "p_text", "structure_text"]
 
 
 def p_text(p: float) -> str:
@@ -98,6 +99,66 @@ def comparison_text(result: GroupComparison, source: str) -> str:
                 f"    {pair['a']} - {pair['b']}: {pair['diff']:+.1f} points, "
                 f"{p_text(pair['p_adj']).replace('p', 'p_adj', 1)}"
             )
+    return "\n".join(lines)
+
+
+def structure_text(result: FactorStructure, source: str) -> str:
+    """What ``cxbench structure`` prints: the CFA's fit and loadings and, with a
+    grouping column, the invariance steps with their verdicts.
+
+    Examples
+    --------
+    >>> from cxbench.factors import factor_structure
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> result = factor_structure(generate_benchmark(2023), load_instrument())
+    >>> print(structure_text(result, "s.csv").splitlines()[2])  # doctest: +ELLIPSIS
+    fit: chi2(51) = 58.76, p = 0.213; CFI 0.994, TLI 0.993, RMSEA 0.023 [90% CI 0.000, ...
+    """
+    fit = result.fit
+    dims = result.loadings["dimension"].nunique()
+    lines = [
+        f"factor structure of {source}: {dims} dimensions, {len(result.loadings)} items; "
+        f"{result.n} complete cases ({result.incomplete} with a missing answer left out); "
+        f"maximum likelihood ({result.engine})",
+        "",
+        f"fit: chi2({fit['df']}) = {fit['chisq']:.2f}, {p_text(fit['pvalue'])}; "
+        f"CFI {fit['cfi']:.3f}, TLI {fit['tli']:.3f}, RMSEA {fit['rmsea']:.3f} "
+        f"[90% CI {fit['rmsea_ci_low']:.3f}, {fit['rmsea_ci_high']:.3f}], SRMR {fit['srmr']:.3f}",
+        f"  {'acceptable' if result.acceptable else 'not acceptable'} by {result.rule.source}: "
+        f"CFI >= {result.rule.min_cfi:.2f} and RMSEA <= {result.rule.max_rmsea:.2f}",
+        "",
+        result.loadings.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
+        "",
+        "correlations of the dimensions:",
+        result.correlations.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
+    ]
+    if result.by is not None:
+        groups = ", ".join(f"{g.group} (n={g.n})" for g in result.groups.itertuples())
+        lines += ["", f"measurement invariance across {result.by}: {groups or 'no group fitted'}"]
+        if result.invariance is not None:
+            table = result.invariance.drop(columns=["pvalue", "tli", "converged"]).rename(
+                columns=lambda c: c.replace("delta_", "d_")
+            )
+            table["d_df"] = table["d_df"].astype(object).where(table["d_df"].notna(), "")
+            text = table.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="")
+            lines += ["  " + line for line in text.splitlines()]
+            highest = result.highest_step()
+            lines.append(
+                f"  holds up to: {highest or 'none (the configural model does not fit)'}; "
+                f"rule: {result.rule.describe()}"
+            )
+        counts = result.suppressed
+        if result.min_n == 1:
+            lines.append("  anonymity off (min_n=1): every group is fitted, however small")
+        else:
+            lines.append(
+                f"  not fitted for anonymity (under {result.min_n} complete cases, or hidden "
+                f"with one): {counts['groups']} groups, {counts['n']} respondents; no "
+                f"{result.by} value: {counts['missing']} respondents"
+            )
+    if result.notes:
+        lines += ["", "notes:", *(f"  - {note}" for note in result.notes)]
     return "\n".join(lines)
 
 

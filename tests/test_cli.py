@@ -24,6 +24,7 @@ COMMANDS = [
     "metrics",
     "trend",
     "reliability",
+    "structure",
     "screen",
     "report",
     "instrument",
@@ -299,3 +300,47 @@ def test_compare_statement_level(benchmark_file, capsys):
     records = _strict_json(capsys.readouterr().out)
     assert [r["item"] for r in records] == INST.item_ids
     assert all(SCRIPT in [g["group"] for g in r["groups"]] for r in records)
+
+
+def test_structure_prints_the_fit_and_the_invariance_steps(tmp_path, capsys):
+    path = tmp_path / "survey.csv"
+    generate_benchmark(2023, n=600, seed=6).to_csv(path, index=False)
+    assert main(["structure", str(path), "--by", "language"]) == 0
+    out = capsys.readouterr().out
+    assert "fit: chi2(51) = " in out and "CFI" in out and "SRMR" in out
+    assert "measurement invariance across language: en (n=" in out
+    for step in ("configural", "metric", "scalar"):
+        assert f"  {step} " in out
+    assert "holds up to: " in out and "<NA>" not in out
+    assert main(["structure", str(path), "--by", "language", "--format", "json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert [row["step"] for row in record["invariance"]] == ["configural", "metric", "scalar"]
+    assert record["fit"]["df"] == 51 and record["by"] == "language"
+
+
+def test_structure_never_names_a_group_under_min_n(tmp_path, capsys):
+    frame = generate_benchmark(2023, n=600, seed=6)
+    frame.loc[frame.index[:3], "language"] = "kk"  # three respondents answered in Kazakh
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    for fmt in ("table", "json"):
+        assert main(["structure", str(path), "--by", "language", "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "kk" not in out
+    # hidden with the smallest other version, so that neither can be worked out
+    assert json.loads(out)["suppressed"]["groups"] == 2
+    assert "not fitted for anonymity (under 5 complete cases, or hidden with one): 2 groups" in (
+        main(["structure", str(path), "--by", "language"]) == 0 and capsys.readouterr().out
+    )
+
+
+def test_structure_of_an_unusable_model_is_one_line_and_exit_2(tmp_path, capsys):
+    frame = generate_benchmark(2023, n=40, seed=6)
+    frame["manage_2"] = 3  # the same answer from everyone
+    path = tmp_path / "survey.csv"
+    frame.to_csv(path, index=False)
+    assert main(["structure", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "item 'manage_2' has the same answer" in err
+    assert main(["structure", str(path), "--format", "json"]) == 2
+    assert json.loads(capsys.readouterr().out)["kind"] == "model"
