@@ -51,6 +51,7 @@ __all__ = [
     "plot_group_ranking",
     "plot_likert",
     "plot_scorecard",
+    "plot_stage_distribution",
     "plot_trend",
     "save_figure",
 ]
@@ -829,4 +830,101 @@ def plot_scorecard(
         )
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside lower center", ncol=2)
+    return fig
+
+
+def plot_stage_distribution(
+    overall: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    groups: pd.DataFrame | None = None,
+    language: str = "en",
+    min_n: int = DEFAULT_MIN_N,
+    ax: Axes | None = None,
+) -> Figure:
+    """The organisations' maturity stages: a bar of stacked shares for the whole
+    benchmark, then one per group shown.
+
+    Parameters
+    ----------
+    overall, groups : DataFrame
+        ``group``, ``stage``, ``n``, ``share`` (%), ``total``: the whole benchmark and,
+        optionally, the groups, as made by :func:`cxbench.maturity.stage_distribution`
+        (which has hidden the groups under ``min_n``; a smaller one is refused).
+    instrument : Instrument
+        Declares the stages, lowest first.
+    language : {"en", "tr", "ru"}
+    min_n : int
+    ax : matplotlib Axes, optional
+        Draw into these axes (and return their figure) instead of a new figure.
+
+    Returns
+    -------
+    Figure
+        One axes: a bar per group from 0 to 100 %, the stages from the lowest (left) to
+        the highest, each share of 7 % or more written on its segment.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> frame = pd.DataFrame({"group": "all", "stage": [s.id for s in inst.stages],
+    ...                       "n": [20, 43, 105, 98, 44],
+    ...                       "share": [6.45, 13.87, 33.87, 31.61, 14.19], "total": 310})
+    >>> fig = plot_stage_distribution(frame, inst)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['All participants (n = 310)']
+    """
+    language = check_language(language)
+    if not instrument.stages:
+        raise ParameterError("instrument", instrument.id, "declares no maturity stages")
+    columns = ["group", "stage", "n", "share", "total"]
+    numbers = ["n", "share", "total"]
+    frames = [_require(overall, columns, "overall", numeric=numbers)]
+    if groups is not None and len(groups):
+        frames.append(_require(groups, columns, "groups", numeric=numbers))
+    frame = pd.concat(frames, ignore_index=True)
+    sizes = frame.groupby("group", sort=False)["total"].first()
+    check_shown(pd.DataFrame({"group": sizes.index, "n": sizes.to_numpy()}), min_n)
+    order = list(sizes.index)
+    shares = frame.pivot_table(index="group", columns="stage", values="share", sort=False)
+    shares = shares.reindex(index=order, columns=[s.id for s in instrument.stages]).fillna(0.0)
+    labels = [_group_label(group_name(g, language), sizes[g], language) for g in order]
+    colors = list(sns.color_palette("cividis", len(instrument.stages)))
+    y = np.arange(len(order))
+    with chart_style():
+        fig, ax = _canvas(ax, (9.0, 1.9 + _row_height(labels) * len(order)))
+        left = np.zeros(len(order))
+        for k, stage in enumerate(instrument.stages):
+            values = shares[stage.id].to_numpy()
+            ax.barh(
+                y,
+                values,
+                left=left,
+                color=colors[k],
+                height=0.72,
+                edgecolor="white",
+                linewidth=0.6,
+                label=stage.name(language),
+            )
+            for yi, (start, width) in enumerate(zip(left, values, strict=True)):
+                if width >= 7:
+                    ax.text(
+                        start + width / 2,
+                        yi,
+                        format_number(width, language, 0),
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color=_text_colour_on(colors[k]),
+                    )
+            left = left + values
+        ax.set_yticks(y, labels, fontsize=9)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        _number_ticks(ax.xaxis, language)
+        ax.set_xlabel(translate("share_of_organisations", language))
+        ax.set_title(translate("stages_chart_title", language))
+        ax.grid(axis="y", visible=False)
+        fig.legend(loc="outside lower center", ncol=min(len(instrument.stages), 5), fontsize=8.5)
     return fig

@@ -42,6 +42,7 @@ from .instrument import (
 )
 from .layouts import LAYOUTS
 from .loading import dataset_note, read_table
+from .maturity import maturity_stages, stage_distribution
 from .metrics import ces, csat, nps
 from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
 from .publish import make_report_set, results_summary
@@ -330,6 +331,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     structure.add_argument("--format", choices=("table", "json"), default="table")
     _add_exclude_flagged(structure)
+
+    staging = commands.add_parser(
+        "stages",
+        help="maturity stages: how the organisations spread over the instrument's stages",
+        description="Each organisation's maturity stage by the instrument's declared stages "
+        "(the highest whose minimum scores it meets, overall and per dimension), counted "
+        "overall and, with --by, per group; groups under --min-n (or hidden with one) are "
+        "never named. --out writes every organisation's stage and what it would take to "
+        "reach the next (the dimension, or overall, furthest short and by how many points).",
+    )
+    _add_input(staging)
+    staging.add_argument("--by", metavar="COLUMN", help="also per group of this column")
+    _add_min_n(staging)
+    _add_min_answered(staging)
+    staging.add_argument("--method", choices=METHODS, default="sum_max")
+    staging.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    staging.add_argument(
+        "--out",
+        metavar="PATH",
+        help="write every organisation's stage, next stage, the dimension furthest short and "
+        "by how many points (CSV)",
+    )
+    _add_exclude_flagged(staging)
 
     screening = commands.add_parser(
         "screen",
@@ -999,6 +1023,36 @@ def _cmd_structure(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_stages(args: argparse.Namespace) -> int:
+    instrument = load_instrument(args.instrument)
+    data = _without_flagged(args, instrument, _validated(args, instrument))
+    stages = maturity_stages(
+        data,
+        instrument,
+        method=args.method,
+        min_answered=args.min_answered,
+        id_column=args.id_column,
+    )
+    frames = [stage_distribution(stages, data, instrument, min_n=args.min_n)]
+    if args.by:
+        frames.append(stage_distribution(stages, data, instrument, by=args.by, min_n=args.min_n))
+    table = pd.concat(frames, ignore_index=True)
+    table.attrs = frames[-1].attrs
+    note = dataset_note(args.input)
+    if args.out:
+        write_csv(stages, args.out, note=note, what="stages", protect=[args.input])
+        print(f"cxbench: every organisation's stage written to {args.out}", file=sys.stderr)
+    unstaged = int(stages["stage"].isna().sum())
+    if unstaged:
+        print(
+            f"cxbench: {unstaged} of {len(stages)} respondents have no stage (no score on "
+            "every dimension)",
+            file=sys.stderr,
+        )
+    _emit(table, args.format, note, anonymity=_anonymity(table, args.by))
+    return EXIT_OK
+
+
 def _cmd_screen(args: argparse.Namespace) -> int:
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
@@ -1163,6 +1217,7 @@ _COMMANDS = {
     "trend": _cmd_trend,
     "reliability": _cmd_reliability,
     "structure": _cmd_structure,
+    "stages": _cmd_stages,
     "screen": _cmd_screen,
     "report": _cmd_report,
     "instrument": _cmd_instrument,

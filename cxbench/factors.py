@@ -58,6 +58,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._checks import (
+    DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
     as_float,
     check_choice,
@@ -77,8 +78,10 @@ __all__ = [
     "INVARIANCE_STEPS",
     "FactorStructure",
     "InvarianceRule",
+    "MeasurementQuality",
     "factor_structure",
     "fit_indices",
+    "measurement_quality",
 ]
 
 #: The steps of measurement invariance, each nested in the one before.
@@ -128,7 +131,7 @@ class InvarianceRule:
         Examples
         --------
         >>> INVARIANCE_RULES["chen2007"].describe()
-        'Chen (2007): configural CFI ≥ 0.90 and RMSEA ≤ 0.08; ... 0.030 (metric), 0.010 (scalar)'
+        'Chen 2007: configural CFI ≥ 0.90 and RMSEA ≤ 0.08; ... 0.030 (metric), 0.010 (scalar)'
         """
         srmr = ", ".join(f"{v:.3f} ({k})" for k, v in self.max_srmr_rise.items())
         return (
@@ -146,7 +149,7 @@ class InvarianceRule:
 INVARIANCE_RULES: Mapping[str, InvarianceRule] = {
     "chen2007": InvarianceRule(
         name="chen2007",
-        source="Chen (2007)",
+        source="Chen 2007",
         max_cfi_drop=0.010,
         max_rmsea_rise=0.015,
         max_srmr_rise={"metric": 0.030, "scalar": 0.010},
@@ -155,7 +158,7 @@ INVARIANCE_RULES: Mapping[str, InvarianceRule] = {
     ),
     "cheung2002": InvarianceRule(
         name="cheung2002",
-        source="Cheung & Rensvold (2002)",
+        source="Cheung & Rensvold 2002",
         max_cfi_drop=0.010,
         max_rmsea_rise=np.inf,
         max_srmr_rise={"metric": np.inf, "scalar": np.inf},
@@ -1020,3 +1023,68 @@ def _invariance_table(
     table = pd.DataFrame(rows)
     table["delta_df"] = table["delta_df"].astype("Int64")
     return table
+
+
+@dataclass(frozen=True)
+class MeasurementQuality:
+    """What a report says of the questionnaire's measurement (:func:`measurement_quality`).
+
+    Attributes
+    ----------
+    alpha, omega : DataFrame
+        :func:`cxbench.reliability.cronbach_alpha_by_dimension` and
+        :func:`cxbench.reliability.omega_by_dimension`.
+    structure : FactorStructure or None
+        The factor model of all complete cases; None when it could not be fitted.
+    problem : ModelError or None
+        Why it could not be.
+    invariance : dict
+        Grouping column → its :class:`FactorStructure` with the invariance steps, for
+        each column asked for that the data have.
+    """
+
+    alpha: pd.DataFrame
+    omega: pd.DataFrame
+    structure: FactorStructure | None
+    problem: ModelError | None
+    invariance: Mapping[str, FactorStructure]
+
+
+def measurement_quality(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    by: Sequence[str] = (),
+    min_n: int = DEFAULT_MIN_N,
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> MeasurementQuality:
+    """Reliability, the factor model and its invariance across groups, in one call.
+
+    A model that cannot be fitted does not raise: ``problem`` says why, and no
+    invariance is tested. Columns of ``by`` the data lack are skipped (a survey without
+    a ``language`` column has no invariance across languages).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> quality = measurement_quality(
+    ...     generate_benchmark(2023), load_instrument(), by=["language", "region"]
+    ... )
+    >>> quality.alpha["alpha"].round(2).tolist(), list(quality.invariance)
+    ([0.82, 0.8, 0.83], ['language'])
+    """
+    from .reliability import cronbach_alpha_by_dimension, omega_by_dimension
+
+    alpha = cronbach_alpha_by_dimension(data, instrument, confidence=confidence)
+    omega = omega_by_dimension(data, instrument)
+    try:
+        structure, problem = factor_structure(data, instrument, min_n=min_n), None
+    except ModelError as exc:
+        structure, problem = None, exc
+    invariance = {}
+    if structure is not None:
+        for column in by:
+            if column in data.columns:
+                invariance[column] = factor_structure(data, instrument, by=column, min_n=min_n)
+    return MeasurementQuality(alpha, omega, structure, problem, invariance)

@@ -22,7 +22,8 @@ import pandas as pd
 from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N, check_min_n
 from .commentary import Commentary
 from .comparison import GroupComparison
-from .errors import ParameterError
+from .errors import ModelError, ParameterError
+from .factors import FactorStructure
 from .i18n import (
     check_language,
     column_label,
@@ -35,8 +36,10 @@ from .i18n import (
 from .instrument import Dimension, Instrument
 from .loading import dataset_note
 from .metrics import csat
+from .scorecard import Scorecard
 
 __all__ = [
+    "RELIABILITY_BAR",
     "ReportSections",
     "ReportText",
     "commentary_note",
@@ -45,11 +48,15 @@ __all__ = [
     "expert_answers",
     "finding_change",
     "finding_dimensions",
+    "finding_invariance",
     "finding_nps",
     "finding_paired",
+    "finding_reliability",
     "finding_sector_differences",
     "finding_sector_gap",
+    "finding_stages",
     "finding_statements",
+    "finding_structure",
     "finding_success",
     "finding_weakest_statements",
     "findings",
@@ -57,6 +64,7 @@ __all__ = [
     "method_note",
     "paragraph",
     "report_sections",
+    "scorecard_stage",
     "section",
     "suppressed_note",
     "theme_section",
@@ -230,7 +238,8 @@ def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> Rep
     that anonymity is off.
 
     ``suppressed`` is the ``suppressed`` frame of a comparison (``groups``, ``n`` per
-    dimension); the largest counts are reported. Empty text when none was.
+    dimension; the largest counts are reported), or the counts of
+    :func:`cxbench.privacy.suppressed_counts`. Empty text when none was.
 
     Examples
     --------
@@ -240,15 +249,20 @@ def suppressed_note(suppressed: object, min_n: int, language: str = "en") -> Rep
     2 groups (7 respondents) are not shown by name: those with fewer than 5
     participants and, where one of them could otherwise be worked out from the
     totals, the next smallest. Their answers are included in the benchmark figures.
+    >>> suppressed_note({"groups": 1, "n": 6, "missing": 0}, 5)  # doctest: +ELLIPSIS
+    1 groups (6 respondents) are not shown by name: ...
     >>> suppressed_note(frame.assign(groups=0), 1)  # doctest: +ELLIPSIS
     Anonymity is switched off for this report (min_n = 1): every group is shown ...
     """
     if check_min_n(min_n) == 1:  # anonymity switched off: the report says so
         return paragraph("anonymity_off_note", language)
-    groups = int(suppressed["groups"].max()) if len(suppressed) else 0
+    if isinstance(suppressed, Mapping):  # counts, as cxbench.privacy.suppressed_counts gives
+        groups, n = int(suppressed.get("groups", 0)), int(suppressed.get("n", 0))
+    else:
+        groups = int(suppressed["groups"].max()) if len(suppressed) else 0
+        n = int(suppressed["n"].max()) if len(suppressed) else 0
     if groups == 0:
         return ReportText("")
-    n = int(suppressed["n"].max())
     return paragraph("sector_suppressed_note", language, groups=groups, n=n, min_n=min_n)
 
 
@@ -343,6 +357,73 @@ def data_note(path: str | Path, language: str = "en") -> ReportText:
     ``language`` when the sidecar gives it per language (:func:`~cxbench.loading.dataset_note`)."""
     note = dataset_note(path, language)
     return paragraph("sector_synthetic_note", language, note=note) if note else ReportText("")
+
+
+def scorecard_stage(card: Scorecard, instrument: Instrument, language: str = "en") -> ReportText:
+    """A participant's maturity stage (its name and place, e.g. 4 of 5) and the largest
+    step to the next stage (:func:`cxbench.maturity.maturity_stages`); at the last stage,
+    that it is the highest; without a stage, which dimensions have no score.
+
+    Empty text when the instrument declares no stages. Names are escaped.
+
+    Raises
+    ------
+    ParameterError
+        When the scorecard's stage is not one of the instrument's.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> empty = pd.DataFrame()
+    >>> card = Scorecard("r1", None, "benchmark", 310, 5, empty, empty, empty,
+    ...                  "advanced", "leading", "master", 15.0)
+    >>> print(scorecard_stage(card, load_instrument()))  # doctest: +NORMALIZE_WHITESPACE
+    Your organisation is at stage 4 of 5: Advanced. To reach the next stage, Leading,
+    the largest step is in Master: your score there needs to rise by 15.0 points.
+    >>> print(scorecard_stage(card, load_instrument(), "ru"))  # doctest: +NORMALIZE_WHITESPACE
+    Ваша организация находится на стадии 4 из 5: «Продвинутый уровень». Чтобы перейти
+    на следующую стадию, «Лидерство», больше всего нужно подтянуть измерение
+    «Мастерство»: ваш балл по нему должен вырасти на 15,0 балла.
+    """
+    language = check_language(language)
+    stages = instrument.stages
+    if not stages:
+        return ReportText("")
+    ids = [stage.id for stage in stages]
+    if card.stage is None:
+        frame = card.dimensions
+        missing = frame.loc[frame["score"].isna(), "dimension"] if len(frame) else []
+        names = [escape_markdown(instrument.dimension(d).name(language)) for d in missing]
+        return ReportText(
+            translate("scorecard_stage_none", language, dimensions=_join(names, language))
+        )
+    if card.stage not in ids:
+        raise ParameterError("card.stage", card.stage, f"not a stage of {instrument.id}")
+    position = ids.index(card.stage)
+    parts = [
+        translate(
+            "scorecard_stage_current",
+            language,
+            position=format_number(position + 1, language, 0),
+            count=format_number(len(stages), language, 0),
+            stage=escape_markdown(stages[position].name(language)),
+        )
+    ]
+    if card.next_stage is None:
+        parts.append(translate("scorecard_stage_highest", language))
+    else:
+        fields = {
+            "next": escape_markdown(stages[ids.index(card.next_stage)].name(language)),
+            "points": format_number(card.stage_points, language, 1),
+        }
+        if card.stage_needs == "overall":
+            parts.append(translate("scorecard_stage_next_overall", language, **fields))
+        else:
+            dimension = escape_markdown(instrument.dimension(card.stage_needs).name(language))
+            parts.append(
+                translate("scorecard_stage_next_dimension", language, dimension=dimension, **fields)
+            )
+    return ReportText(" ".join(parts))
 
 
 # ------------------------------------------------------------------ findings
@@ -698,6 +779,186 @@ def expert_answers(commentary: Commentary, theme: str, language: str = "en") -> 
             f"> {escape_markdown(entry.answer)}\n>\n> — *{escape_markdown(who)}*"
         )
     return ReportText("\n\n".join(blocks))
+
+
+#: The usual least reliability of a scale used to compare groups (Nunnally 1978).
+RELIABILITY_BAR = 0.70
+
+
+def finding_reliability(
+    alpha: pd.DataFrame,
+    omega: pd.DataFrame,
+    instrument: Instrument,
+    language: str = "en",
+    bar: float = RELIABILITY_BAR,
+) -> str:
+    """Whether every dimension is measured reliably (alpha and omega at least ``bar``),
+    or which are not.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> alpha = pd.DataFrame({"dimension": ["measure", "manage", "master"],
+    ...                       "alpha": [0.818, 0.805, 0.833]})
+    >>> omega = pd.DataFrame({"dimension": ["measure", "manage", "master"],
+    ...                       "omega": [0.819, 0.804, 0.835]})
+    >>> print(finding_reliability(alpha, omega, load_instrument()))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Every dimension is measured reliably: Cronbach's alpha from 0.80 to 0.83 and omega
+    from 0.80 to 0.84, none below 0.70.
+    >>> print(finding_reliability(alpha.assign(alpha=[0.818, 0.64, 0.833]), omega,
+    ...                           load_instrument(), "tr"))  # doctest: +NORMALIZE_WHITESPACE
+    Güvenirlik şu boyutlarda 0,70 eşiğinin altında kalıyor: Yönetme (α 0,64, ω 0,80). Bu
+    puanlar daha fazla gürültü taşıyor; aralarındaki farklar dikkatle okunmalı.
+    """
+    language = check_language(language)
+    frame = alpha.merge(omega[["dimension", "omega"]], on="dimension", how="left")
+    number = format_number
+    low = frame[(frame["alpha"] < bar) | (frame["omega"] < bar)]
+    if len(low):
+        parts = [
+            translate(
+                "reliability_values",
+                language,
+                dimension=instrument.dimension(row.dimension).name(language),
+                alpha=number(row.alpha, language, 2),
+                omega=number(row.omega, language, 2),
+            )
+            for row in low.itertuples()
+        ]
+        return translate(
+            "finding_reliability_low",
+            language,
+            bar=number(bar, language, 2),
+            dimensions=_join(parts, language),
+        )
+    return translate(
+        "finding_reliability",
+        language,
+        alpha_low=number(frame["alpha"].min(), language, 2),
+        alpha_high=number(frame["alpha"].max(), language, 2),
+        omega_low=number(frame["omega"].min(), language, 2),
+        omega_high=number(frame["omega"].max(), language, 2),
+        bar=number(bar, language, 2),
+    )
+
+
+def finding_structure(structure: FactorStructure | ModelError, language: str = "en") -> str:
+    """Whether the factor model fits (by the result's rule), with its fit indices and
+    the range of the standardized loadings; or, given the :class:`~cxbench.errors.
+    ModelError` that :func:`cxbench.factors.factor_structure` raised, why it could not
+    be fitted.
+
+    Examples
+    --------
+    >>> from cxbench.factors import factor_structure
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> result = factor_structure(generate_benchmark(2023), load_instrument())
+    >>> print(finding_structure(result, "ru"))  # doctest: +NORMALIZE_WHITESPACE
+    Факторная модель согласуется с ответами 279 организаций, ответивших на все утверждения
+    (CFI 0,994, RMSEA 0,023, SRMR 0,030; приемлемо при CFI от 0,90 и RMSEA до 0,08):
+    каждое утверждение измеряет своё измерение, стандартизованные нагрузки — от 0,67 до
+    0,81.
+    >>> print(finding_structure(ModelError("factor model", "3 complete cases for 12 items")))
+    The factor model could not be fitted: 3 complete cases for 12 items.
+    """
+    language = check_language(language)
+    if isinstance(structure, ModelError):
+        return translate(
+            "finding_structure_failed", language, reason=escape_markdown(structure.problem)
+        )
+    fit, number = structure.fit, format_number
+    loadings = structure.loadings["std_loading"]
+    return translate(
+        "finding_structure" if structure.acceptable else "finding_structure_poor",
+        language,
+        n=number(structure.n, language, 0),
+        cfi=number(fit["cfi"], language, 3),
+        rmsea=number(fit["rmsea"], language, 3),
+        srmr=number(fit["srmr"], language, 3),
+        min_cfi=number(structure.rule.min_cfi, language, 2),
+        max_rmsea=number(structure.rule.max_rmsea, language, 2),
+        low=number(loadings.min(), language, 2),
+        high=number(loadings.max(), language, 2),
+    )
+
+
+def finding_invariance(structure: FactorStructure, column: str, language: str = "en") -> str:
+    """How far the questionnaire measures alike across the groups of ``column`` (its
+    heading as the reader sees it): the highest invariance step that holds, and what
+    it means for comparing the groups; or why it was not tested. Group names are
+    escaped (they come from data).
+
+    Examples
+    --------
+    >>> from cxbench.factors import factor_structure
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> data = generate_benchmark(2023)
+    >>> result = factor_structure(data, load_instrument(), by="language")
+    >>> print(finding_invariance(result, "Questionnaire language"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Across the questionnaire language groups (en, ru, tr), the questionnaire measures
+    alike up to scalar invariance (Chen 2007): the dimensions mean the same in every
+    group, and their scores can be compared.
+    >>> print(finding_invariance(factor_structure(data, load_instrument(), by="sector"),
+    ...                          "Sektör", "tr"))  # doctest: +NORMALIZE_WHITESPACE
+    Sektör grupları arasında anketin aynı biçimde ölçüp ölçmediği sınanmadı: bunun için her
+    birinde en az 60 kurumun tüm ifadeleri yanıtladığı en az iki grup gerekiyor.
+    """
+    language = check_language(language)
+    fields: dict[str, object] = {
+        "column": escape_markdown(column),
+        "column_lower": escape_markdown(column.lower() if language == "en" else column),
+    }
+    if structure.invariance is None:
+        return translate(
+            "finding_invariance_untested",
+            language,
+            min_cases=format_number(structure.min_cases, language, 0),
+            **fields,
+        )
+    groups = ", ".join(escape_markdown(name) for name in structure.groups["group"])
+    highest = structure.highest_step() or "none"
+    return translate(
+        f"finding_invariance_{highest}",
+        language,
+        groups=groups,
+        rule=escape_markdown(structure.rule.source),
+        **fields,
+    )
+
+
+def finding_stages(distribution: pd.DataFrame, instrument: Instrument, language: str = "en") -> str:
+    """Where most organisations are, and the shares at the highest and lowest stages
+    (the whole benchmark's row of :func:`cxbench.maturity.stage_distribution`).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> inst = load_instrument()
+    >>> frame = pd.DataFrame({"group": "all", "stage": [s.id for s in inst.stages],
+    ...                       "n": [20, 43, 105, 98, 44],
+    ...                       "share": [6.45, 13.87, 33.87, 31.61, 14.19], "total": 310})
+    >>> print(finding_stages(frame, inst))  # doctest: +NORMALIZE_WHITESPACE
+    The largest group of organisations is at the Established stage (33.9 %); 14.2 % have
+    reached Leading, and 6.5 % are at Exploring.
+    """
+    language = check_language(language)
+    shares = distribution.set_index("stage")["share"]
+    stages = instrument.stages
+    mode = max(stages, key=lambda s: (shares.get(s.id, 0.0), -stages.index(s)))
+    return translate(
+        "finding_stages",
+        language,
+        mode=escape_markdown(mode.name(language)),
+        mode_share=format_number(shares.get(mode.id, 0.0), language, 1),
+        top=escape_markdown(stages[-1].name(language)),
+        top_share=format_number(shares.get(stages[-1].id, 0.0), language, 1),
+        bottom=escape_markdown(stages[0].name(language)),
+        bottom_share=format_number(shares.get(stages[0].id, 0.0), language, 1),
+    )
 
 
 def finding_paired(

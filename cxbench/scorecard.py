@@ -3,7 +3,9 @@
 For one respondent: its dimension and statement scores beside the mean of its
 reference group, its percentile rank within the sector and in the whole benchmark, the
 gap to the reference mean and to the reference group's top quartile, and its three
-biggest improvement priorities (the statements where it trails the reference most).
+biggest improvement priorities (the statements where it trails the reference most);
+and, when the instrument declares maturity stages, its stage and the largest step to the
+next (:func:`cxbench.maturity.maturity_stages`).
 
 Anonymity: a scorecard shows the participant's own figures and aggregates only. Its
 sector is the reference only when the *other* organisations of the sector number at
@@ -25,6 +27,7 @@ from scipy import stats
 from ._checks import DEFAULT_MIN_N, ID_COLUMN, check_method, check_min_n
 from .errors import ParameterError
 from .instrument import Instrument
+from .maturity import maturity_stages
 from .privacy import MISSING_GROUP, group_keys
 from .scoring import Method, dimension_scores, item_respondent_scores, respondent_scores
 
@@ -46,6 +49,8 @@ class Scorecard:
         What the gaps are measured against.
     reference_n : int
         Respondents in the reference group.
+    min_n : int
+        The anonymity threshold the scorecard was made with.
     dimensions : DataFrame
         ``dimension``, ``score``, ``reference_mean``, ``benchmark_mean``,
         ``percentile_sector`` (NaN when the sector is not the reference),
@@ -54,6 +59,28 @@ class Scorecard:
         ``dimension``, ``item``, ``score``, ``reference_mean``, ``gap``.
     priorities : DataFrame
         The three statements with the most negative ``gap`` (rows of ``items``).
+    stage : str or None
+        The participant's maturity stage (id of a :class:`cxbench.instrument.Stage`);
+        ``None`` when the instrument declares no stages, or the participant has no score
+        on some dimension.
+    next_stage : str or None
+        The stage above it; ``None`` at the highest stage or without a stage.
+    stage_needs : str or None
+        Where the largest step to ``next_stage`` is: ``"overall"`` (the mean of the
+        dimension scores) or a dimension id.
+    stage_points : float
+        How many score points ``stage_needs`` is short of what ``next_stage`` needs;
+        NaN without a next stage.
+
+    Examples
+    --------
+    >>> card = Scorecard("r1", None, "benchmark", 310, 5, pd.DataFrame(), pd.DataFrame(),
+    ...                  pd.DataFrame(), "advanced", "leading", "master", 15.0)
+    >>> card.stage, card.next_stage, card.stage_needs, card.stage_points
+    ('advanced', 'leading', 'master', 15.0)
+    >>> Scorecard("r2", None, "benchmark", 310, 5, pd.DataFrame(), pd.DataFrame(),
+    ...           pd.DataFrame()).stage is None
+    True
     """
 
     respondent: str
@@ -64,6 +91,10 @@ class Scorecard:
     dimensions: pd.DataFrame
     items: pd.DataFrame
     priorities: pd.DataFrame
+    stage: str | None = None
+    next_stage: str | None = None
+    stage_needs: str | None = None
+    stage_points: float = np.nan
 
 
 def _percentile(values: np.ndarray, value: float) -> float:
@@ -88,7 +119,10 @@ def participant_scorecard(
 
     Percentile ranks are the share of the group scoring below the participant, ties
     counting half (:func:`scipy.stats.percentileofscore`, ``kind="mean"``). The top
-    quartile is the group's 75th percentile of dimension scores.
+    quartile is the group's 75th percentile of dimension scores. The maturity stage
+    (when the instrument declares stages) is :func:`cxbench.maturity.maturity_stages`'
+    of the participant, scored with the same ``method``, ``min_answered`` and
+    ``id_column``.
 
     Raises
     ------
@@ -103,6 +137,8 @@ def participant_scorecard(
     >>> card = participant_scorecard(data, load_instrument(), data.respondent_id.iloc[0])
     >>> card.reference, len(card.priorities), card.dimensions.columns.tolist()[:3]
     ('sector', 3, ['dimension', 'score', 'reference_mean'])
+    >>> card.stage in [stage.id for stage in load_instrument().stages]
+    True
     """
     min_n = check_min_n(min_n)
     check_method(method)
@@ -198,6 +234,25 @@ def participant_scorecard(
     top = top[top["gap"] < 0].reset_index(drop=True)
     reference_n = int(ref_scores[id_column].nunique())
     shown_group = group if reference == "sector" else None
+    stage = {"stage": None, "next_stage": None, "needs": None, "points": np.nan}
+    if instrument.stages:
+        # a respondent's stage depends on its own scores only: score its row alone
+        mine_only = data[(ids == str(respondent)).to_numpy()]
+        row = maturity_stages(
+            mine_only, instrument, method=method, min_answered=min_answered, id_column=id_column
+        ).iloc[0]
+        stage = {key: None if pd.isna(row[key]) else row[key] for key in stage}
     return Scorecard(
-        str(respondent), shown_group, reference, reference_n, min_n, dimensions, items, top
+        str(respondent),
+        shown_group,
+        reference,
+        reference_n,
+        min_n,
+        dimensions,
+        items,
+        top,
+        stage=stage["stage"],
+        next_stage=stage["next_stage"],
+        stage_needs=stage["needs"],
+        stage_points=np.nan if stage["points"] is None else float(stage["points"]),
     )

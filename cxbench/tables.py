@@ -24,6 +24,7 @@ import pandas as pd
 from ._checks import DEFAULT_CONFIDENCE
 from .comparison import GroupComparison
 from .errors import ParameterError
+from .factors import FactorStructure
 from .i18n import (
     check_language,
     column_label,
@@ -43,8 +44,10 @@ __all__ = [
     "correction_name",
     "correlation_table",
     "difference_table",
+    "factor_fit_table",
     "format_p",
     "group_table",
+    "invariance_table",
     "likert_table",
     "nps_table",
     "omnibus_table",
@@ -52,8 +55,11 @@ __all__ = [
     "paired_table",
     "posthoc_table",
     "reference_name",
+    "reliability_table",
     "scorecard_dimension_table",
     "scorecard_item_table",
+    "stage_ladder_table",
+    "stage_table",
     "trend_table",
     "weighted_table",
 ]
@@ -280,6 +286,207 @@ def weighted_table(
         "deff": (translate("col_deff", language), True),
     }
     return _build(out, columns)
+
+
+def reliability_table(
+    alpha: pd.DataFrame,
+    omega: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    language: str = "en",
+    confidence: float = DEFAULT_CONFIDENCE,
+) -> ReportTable:
+    """Each dimension's reliability: its statements, respondents, Cronbach's alpha with
+    its interval (:func:`cxbench.reliability.cronbach_alpha_by_dimension`) and
+    McDonald's omega (:func:`cxbench.reliability.omega_by_dimension`).
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> alpha = pd.DataFrame({"dimension": ["measure"], "alpha": [0.818], "ci_low": [0.78],
+    ...                       "ci_high": [0.85], "n": [310], "items": [4]})
+    >>> omega = pd.DataFrame({"dimension": ["measure"], "omega": [0.819]})
+    >>> print(reliability_table(alpha, omega, load_instrument(), language="ru"))
+    Измерение Утверждений   n α Кронбаха     95 % ДИ ω Макдональда
+    Измерение           4 310       0,82 0,78–0,85          0,82
+    """
+    language = check_language(language)
+    frame = alpha.merge(omega[["dimension", "omega"]], on="dimension", how="left")
+    out = pd.DataFrame(
+        {
+            "dimension": frame["dimension"].map(_dimension_names(instrument, language)),
+            "items": _numbers(frame["items"], language, 0),
+            "n": _numbers(frame["n"], language, 0),
+            "alpha": _numbers(frame["alpha"], language, 2),
+            "ci": _intervals(frame, language, decimals=2),
+            "omega": _numbers(frame["omega"], language, 2),
+        }
+    )
+    columns = {
+        "dimension": (translate("col_dimension", language), False),
+        "items": (translate("col_items", language), True),
+        "n": ("n", True),
+        "alpha": (translate("col_alpha", language), True),
+        "ci": (_ci_header(confidence, language), True),
+        "omega": (translate("col_omega", language), True),
+    }
+    return _build(out, columns)
+
+
+def _fit_cells(fit: Mapping[str, float], language: str) -> dict[str, str]:
+    """A model's fit indices as cells: χ² (df), p, CFI, TLI, RMSEA [interval], SRMR."""
+    chisq = f"{format_number(fit['chisq'], language, 2)} ({format_number(fit['df'], language, 0)})"
+    return {
+        "chisq": chisq,
+        "p": format_p(fit["pvalue"], language),
+        "cfi": format_number(fit["cfi"], language, 3),
+        "tli": format_number(fit["tli"], language, 3),
+        "rmsea": format_number(fit["rmsea"], language, 3),
+        "srmr": format_number(fit["srmr"], language, 3),
+    }
+
+
+def factor_fit_table(structure: FactorStructure, *, language: str = "en") -> ReportTable:
+    """The fit of the factor model of all complete cases
+    (:func:`cxbench.factors.factor_structure`): n, χ² (df), p, CFI, TLI, RMSEA with its
+    90 % interval, SRMR.
+
+    Examples
+    --------
+    >>> from cxbench.factors import factor_structure
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> result = factor_structure(generate_benchmark(2023), load_instrument())
+    >>> print(factor_fit_table(result, language="tr"))
+    Eksiksiz yanıt (n)  χ² (sd)     p   CFI   TLI RMSEA     %90 GA  SRMR
+                   279 58,76 (51) 0,213 0,994 0,993 0,023 0,000–0,047 0,030
+    """
+    language = check_language(language)
+    fit = structure.fit
+    cells = _fit_cells(fit, language)
+    row = {
+        "n": format_number(structure.n, language, 0),
+        **cells,
+        "ci": format_interval(fit["rmsea_ci_low"], fit["rmsea_ci_high"], language, 3),
+    }
+    columns = {
+        "n": (translate("col_complete_n", language), True),
+        "chisq": (translate("col_chisq", language), True),
+        "p": ("p", True),
+        "cfi": ("CFI", True),
+        "tli": ("TLI", True),
+        "rmsea": ("RMSEA", True),
+        "ci": (_ci_header(0.90, language), True),
+        "srmr": ("SRMR", True),
+    }
+    return _build(pd.DataFrame([row]), columns)
+
+
+def invariance_table(structure: FactorStructure, *, language: str = "en") -> ReportTable:
+    """The measurement-invariance steps of :func:`cxbench.factors.factor_structure`:
+    each step's χ² (df), its difference from the step before with p, CFI, RMSEA and
+    SRMR with their changes, and whether the step holds by the result's rule.
+
+    Raises
+    ------
+    ParameterError
+        When the result has no invariance steps (no ``by``, or under two groups fitted).
+
+    Examples
+    --------
+    >>> from cxbench.factors import factor_structure
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> data = generate_benchmark(2023)
+    >>> result = factor_structure(data, load_instrument(), by="language")
+    >>> print(invariance_table(result).rows[1][:4])
+    ('Metric: equal loadings', '178.45 (171)', '16.85 (18)', '0.534')
+    """
+    language = check_language(language)
+    table = structure.invariance
+    if table is None:
+        raise ParameterError("structure", structure.by, "has no invariance steps to show")
+
+    def with_change(value: float, change: float) -> str:
+        text = format_number(value, language, 3)
+        return text if pd.isna(change) else f"{text} ({format_signed(change, language, 3)})"
+
+    rows = []
+    for step in table.to_dict("records"):
+        cells = _fit_cells(step, language)
+        first = pd.isna(step["delta_chisq"])
+        rows.append(
+            {
+                "step": translate(f"step_{step['step']}", language),
+                "chisq": cells["chisq"],
+                "diff": "–"
+                if first
+                else f"{format_number(step['delta_chisq'], language, 2)} "
+                f"({format_number(step['delta_df'], language, 0)})",
+                "p": "–" if first else format_p(step["delta_pvalue"], language),
+                "cfi": with_change(step["cfi"], step["delta_cfi"]),
+                "rmsea": with_change(step["rmsea"], step["delta_rmsea"]),
+                "srmr": with_change(step["srmr"], step["delta_srmr"]),
+                "holds": translate("verdict_yes" if step["holds"] else "verdict_no", language),
+            }
+        )
+    columns = {
+        "step": (translate("col_step", language), False),
+        "chisq": (translate("col_chisq", language), True),
+        "diff": (translate("col_chisq_diff", language), True),
+        "p": ("p", True),
+        "cfi": ("CFI", True),
+        "rmsea": ("RMSEA", True),
+        "srmr": ("SRMR", True),
+        "holds": (translate("col_holds", language), False),
+    }
+    return _build(pd.DataFrame(rows), columns)
+
+
+def stage_table(
+    overall: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    groups: pd.DataFrame | None = None,
+    language: str = "en",
+    column: str = "",
+) -> ReportTable:
+    """How the organisations spread over the maturity stages: the whole benchmark, then
+    each group shown (:func:`cxbench.maturity.stage_distribution`, whose anonymity rule
+    has already hidden the small groups), with n and each stage's share.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.maturity import maturity_stages, stage_distribution
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> inst, data = load_instrument(), generate_benchmark(2023)
+    >>> stages = maturity_stages(data, inst)
+    >>> print(stage_table(stage_distribution(stages, data, inst), inst))  # doctest: +ELLIPSIS
+                          n Exploring (%) Emerging (%) Established (%) Advanced (%) Leading (%)
+    All participants    310           6.5         13.9            33.9         31.6        14.2
+    """
+    language = check_language(language)
+    frames = [overall] if groups is None else [overall, groups]
+    rows = []
+    for frame in frames:
+        for name, part in frame.groupby("group", sort=False):
+            shares = part.set_index("stage")["share"]
+            rows.append(
+                {
+                    "group": group_name(name, language),
+                    "n": format_number(int(part["total"].iloc[0]), language, 0),
+                    **{
+                        stage.id: format_number(shares.get(stage.id), language, 1)
+                        for stage in instrument.stages
+                    },
+                }
+            )
+    columns = {"group": (column, False), "n": ("n", True)} | {
+        s.id: (translate("col_stage_share", language, stage=s.name(language)), True)
+        for s in instrument.stages
+    }
+    return _build(pd.DataFrame(rows, columns=list(columns)), columns)
 
 
 def _ci_header(confidence: float, language: str) -> str:
@@ -805,3 +1012,61 @@ def scorecard_item_table(
             "gap": (translate("col_gap", language), True),
         },
     )
+
+
+def stage_ladder_table(
+    instrument: Instrument, *, language: str = "en", current: str | None = None
+) -> ReportTable:
+    """The instrument's maturity stages, lowest first, with the least score each needs.
+
+    A column for the overall score (the mean of the dimension scores) and one per
+    dimension, each where some stage sets a minimum on it; ``–`` where a stage sets
+    none. With ``current`` (a stage id: a scorecard's ``stage``), a last column marks
+    that stage.
+
+    Raises
+    ------
+    ParameterError
+        When the instrument declares no stages, or ``current`` is not one of them.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> print(stage_ladder_table(load_instrument(), language="tr", current="advanced"))
+    Her aşamanın gerektirdiği en düşük puan (%); “–” asgari puan belirlenmediğini gösterir.
+    Aşama     Genel Ölçme Yönetme Ustalaşma Aşamanız
+    Keşif         –     –       –         –
+    Başlangıç    50     –       –         –
+    Yerleşik     60     –       –         –
+    İleri        70    60      60        60 ●
+    Öncü         80    75      75        75
+    """
+    language = check_language(language)
+    if not instrument.stages:
+        raise ParameterError("instrument", instrument.id, "declares no maturity stages")
+    ids = [stage.id for stage in instrument.stages]
+    if current is not None and current not in ids:
+        raise ParameterError("current", current, f"not a stage of {instrument.id}")
+    used = {key for stage in instrument.stages for key in stage.minimum}
+    keys = [key for key in ("overall", *instrument.dimension_ids) if key in used]
+    names = {"overall": translate("col_stage_overall", language)}
+    names |= _dimension_names(instrument, language)
+
+    def least(value: float | None) -> str:
+        # thresholds are mostly whole percentages: "70", not "70.0"
+        if value is None:
+            return "–"
+        return format_number(value, language, 0 if float(value).is_integer() else 1)
+
+    rows = [
+        {"stage": stage.name(language)}
+        | {f"min_{key}": least(stage.minimum.get(key)) for key in keys}
+        | {"current": "●" if stage.id == current else ""}
+        for stage in instrument.stages
+    ]
+    columns = {"stage": (translate("col_stage_name", language), False)}
+    columns |= {f"min_{key}": (names[key], True) for key in keys}
+    if current is not None:
+        columns["current"] = (translate("col_stage_yours", language), False)
+    caption = translate("scorecard_stage_ladder_caption", language)
+    return _build(pd.DataFrame(rows), columns, caption)

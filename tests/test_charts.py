@@ -520,3 +520,31 @@ def test_charts_draw_into_a_given_axes_as_seaborn_does():
     assert len(right.get_yticklabels()) == len(_groups()["group"].unique())
     alone = plot_dimension_scores(_overall(), INST)
     assert alone is not fig and len(alone.axes) == 1
+
+
+def test_the_stage_chart_draws_a_bar_per_group_and_refuses_a_small_one():
+    from cxbench.charts import plot_stage_distribution
+    from cxbench.instrument import load_instrument
+
+    inst = load_instrument()
+    ids = [s.id for s in inst.stages]
+
+    def frame(group, total, shares):
+        return pd.DataFrame({"group": group, "stage": ids, "n": 0, "share": shares, "total": total})
+
+    overall = frame("all", 310, [10, 20, 30, 25, 15])
+    groups = pd.concat([frame("Finans", 49, [0, 10, 40, 30, 20]), frame("Enerji", 25, [4] * 5)])
+    fig = plot_stage_distribution(overall, inst, groups=groups, language="tr")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["Tüm katılımcılar (n = 310)", "Finans (n = 49)", "Enerji (n = 25)"]
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == 3 * len(ids)
+    # a bar's segments add up to its shares, stacked from the lowest stage
+    finance = sorted(
+        (p for p in bars if abs(p.get_y() + p.get_height() / 2 - 1) < 1e-9), key=lambda p: p.get_x()
+    )
+    assert [round(p.get_width()) for p in finance] == [0, 10, 40, 30, 20]
+    plt.close("all")
+    with pytest.raises(ParameterError, match="under min_n=5"):
+        plot_stage_distribution(overall, inst, groups=frame("Tiny", 3, [20] * 5), min_n=5)

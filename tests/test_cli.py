@@ -25,6 +25,7 @@ COMMANDS = [
     "trend",
     "reliability",
     "structure",
+    "stages",
     "screen",
     "report",
     "instrument",

@@ -88,13 +88,15 @@ def test_the_estimates_are_the_lavaan_tutorials(hs_single):
 
 def test_standardized_loadings_and_correlations_by_hand_from_the_published_estimates(hs_single):
     # lavaan's estimates: factor variances, residual variances, factor covariances
-    lam = dict(zip(HS.columns[2:], [1, 0.554, 0.729, 1, 1.113, 0.926, 1, 1.180, 1.082], strict=False))
+    lam = dict(
+        zip(HS.columns[2:], [1, 0.554, 0.729, 1, 1.113, 0.926, 1, 1.180, 1.082], strict=True)
+    )
     phi = {"visual": 0.809, "textual": 0.979, "speed": 0.384}
     theta = [0.549, 1.134, 0.844, 0.371, 0.446, 0.356, 0.799, 0.488, 0.566]
     factor = {i: f for f, items in HS_MODEL.items() for i in items}
     hand = [
         lam[i] * np.sqrt(phi[factor[i]]) / np.sqrt(lam[i] ** 2 * phi[factor[i]] + t)
-        for i, t in zip(lam, theta, strict=False)
+        for i, t in zip(lam, theta, strict=True)
     ]
     assert hs_single.loadings["std_loading"].to_numpy() == pytest.approx(hand, abs=1.5e-3)
     r = hs_single.correlations.set_index(["dimension_a", "dimension_b"])["r"]

@@ -30,22 +30,26 @@ def test_the_bundled_labels_name_every_sector_and_country_of_the_data():
             assert labels.value(column, value, "ru") != value or value == "Türkiye", value
             assert labels.value(column, value, "en") == value  # English keeps the data's name
     assert labels.value("country", "Türkiye", "ru") == "Турция"
+    # the questionnaire's language is a code in the data, a word in every report language
+    for value in data["language"].unique():
+        assert all(labels.value("language", value, lang) != value for lang in ("en", "tr", "ru"))
+    assert labels.value("language", "tr", "tr") == "Türkçe"
 
 
 def test_relabelling_keeps_every_group_and_its_size(tmp_path):
     labels = load_labels(folder=BUNDLED)
     data = pd.read_csv(BUNDLED / "benchmark_2023.csv")
+    labelled = ["sector", "country", "language"]
     for language in ("en", "tr", "ru"):
         shown = labels.relabel(data, language)
-        before = data["sector"].value_counts().sort_index()
-        after = shown["sector"].value_counts()
-        renamed = {labels.value("sector", k, language): v for k, v in before.items()}
-        assert after.to_dict() == renamed
-        assert shown["sector"].isna().sum() == data["sector"].isna().sum()
+        for column in labelled:
+            before = data[column].value_counts().sort_index()
+            after = shown[column].value_counts()
+            renamed = {labels.value(column, k, language): v for k, v in before.items()}
+            assert after.to_dict() == renamed
+            assert shown[column].isna().sum() == data[column].isna().sum()
         # nothing else changes
-        pd.testing.assert_frame_equal(
-            shown.drop(columns=["sector", "country"]), data.drop(columns=["sector", "country"])
-        )
+        pd.testing.assert_frame_equal(shown.drop(columns=labelled), data.drop(columns=labelled))
     assert data["sector"].iloc[0] in labels.values["sector"]  # the input is not modified
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace as _replace
 from pathlib import Path
 
@@ -17,11 +18,15 @@ from cxbench.narrative import (
     escape_markdown,
     finding_change,
     finding_dimensions,
+    finding_invariance,
     finding_nps,
     finding_paired,
+    finding_reliability,
     finding_sector_differences,
     finding_sector_gap,
+    finding_stages,
     finding_statements,
+    finding_structure,
     finding_success,
     finding_weakest_statements,
     paragraph,
@@ -242,3 +247,101 @@ def test_finding_paired_and_nps():
     assert finding_nps(overall, mixed, INST, "tr") == (
         "NPS 5,0 (%95 GA −3,0 ile 13,0 arası); boyutlarla ilişkisi zayıf ya da karışık."
     )
+
+
+# --- measurement quality and maturity stages (issue 17) --------------------------------
+
+
+@functools.cache
+def _fitted(by: str | None):
+    from cxbench.factors import factor_structure
+
+    return factor_structure(generate_benchmark(2023), load_instrument(), by=by)
+
+
+def _structure(by: str | None = "language", **changes):
+    """The bundled data's factor structure, with ``changes`` made to its invariance table."""
+    result = _fitted(by)
+    if changes and result.invariance is not None:
+        table = result.invariance.copy()
+        for column, values in changes.items():
+            table[column] = values
+        result = _replace(result, invariance=table)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("holds", "says"),
+    [
+        ([True, True, True], "up to scalar invariance"),
+        ([True, True, False], "the loadings are equal (metric invariance"),
+        ([True, False, False], "only the same structure holds (configural invariance"),
+        ([False, True, True], "configural invariance does not hold"),
+    ],
+)
+def test_the_invariance_finding_names_the_highest_step_that_holds(holds, says):
+    text = finding_invariance(_structure(holds=holds), "Questionnaire language")
+    assert says in text and "(en, ru, tr)" in text
+    for language in LANGUAGES:  # every language has every sentence
+        assert finding_invariance(_structure(holds=holds), "X", language)
+
+
+def test_the_invariance_finding_escapes_group_names_from_the_data():
+    from cxbench.factors import factor_structure
+
+    data = generate_benchmark(2023, n=900, seed=4)
+    data["language"] = data["language"].map({"en": "<b>*en*</b>", "tr": "tr", "ru": "ru"})
+    text = finding_invariance(factor_structure(data, load_instrument(), by="language"), "L")
+    assert "<b>" not in text and "&lt;b&gt;\\*en\\*&lt;/b&gt;" in text
+
+
+def test_the_untested_invariance_says_how_many_complete_cases_a_group_needs():
+    text = finding_invariance(_structure(by="sector"), "Sector", "en")
+    assert "not tested" in text and "60 or more organisations" in text
+
+
+def test_the_structure_finding_says_poor_fit_and_failure():
+    from cxbench.errors import ModelError
+
+    good = _structure(by=None)
+    assert "fits the answers of the 279 organisations" in finding_structure(good)
+    poor = _replace(good, fit={**good.fit, "cfi": 0.85, "rmsea": 0.11})
+    assert "does not fit" in finding_structure(poor) and "0.850" in finding_structure(poor)
+    failed = finding_structure(ModelError("factor model", "item 'a*b' has no variance"), "tr")
+    assert failed == "Faktör modeli kurulamadı: item 'a\\*b' has no variance."
+
+
+def test_the_reliability_finding_names_the_weak_dimension_by_alpha_or_omega():
+    inst = load_instrument()
+    alpha = pd.DataFrame({"dimension": inst.dimension_ids, "alpha": [0.81, 0.75, 0.83]})
+    omega = pd.DataFrame({"dimension": inst.dimension_ids, "omega": [0.82, 0.69, 0.84]})
+    text = finding_reliability(alpha, omega, inst, "en")
+    assert "falls below 0.70 in Manage (α 0.75, ω 0.69)" in text
+    assert "Measure" not in text and "Master" not in text
+    assert "reliably" in finding_reliability(alpha, omega.assign(omega=0.8), inst)
+
+
+def test_the_stage_finding_takes_the_commonest_stage_and_both_ends():
+    inst = load_instrument()
+    ids = [s.id for s in inst.stages]
+    frame = pd.DataFrame(
+        {"group": "all", "stage": ids, "n": [50, 10, 10, 10, 20], "share": [50, 10, 10, 10, 20]}
+    )
+    text = finding_stages(frame, inst, "ru")
+    assert text.startswith("Больше всего организаций — на стадии «Изучение» (50,0 %)")
+    assert "20,0 % достигли стадии «Лидерство»" in text
+
+
+def test_a_suppressed_note_from_counts():
+    text = str(suppressed_note({"groups": 2, "n": 7, "missing": 3}, 5, "en"))
+    assert text.startswith("2 groups (7 respondents) are not shown by name")
+    assert str(suppressed_note({"groups": 0, "n": 0, "missing": 0}, 5)) == ""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("key", ["quality", "quality_structure", "quality_invariance", "stages"])
+def test_every_quality_and_stage_section_exists_in_every_language(key, language):
+    fields = {"column": "Sector", "column_lower": "sector", "rule": "Chen 2007", "count": 5}
+    text = section(key, language, **fields).markdown
+    heading, body = text.split("\n\n", 1)
+    assert heading.startswith("## ") and body.strip() and "{" not in text

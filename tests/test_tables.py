@@ -10,7 +10,7 @@ import pytest
 
 from cxbench.comparison import compare_groups, group_vs_rest
 from cxbench.errors import ParameterError
-from cxbench.i18n import format_number
+from cxbench.i18n import format_number, format_signed
 from cxbench.instrument import load_instrument
 from cxbench.scoring import item_distribution
 from cxbench.synthetic import generate_benchmark
@@ -149,3 +149,81 @@ def test_likert_table_rows_add_up_to_100_percent(data, language):
         assert np.isclose(sum(shares), 100.0, atol=0.3)
     with pytest.raises(ParameterError):
         likert_table(item_distribution(data, INST), INST, group="nobody")
+
+
+# --- measurement quality and maturity stages (issue 17) --------------------------------
+
+
+@pytest.fixture(scope="module")
+def by_language():
+    from cxbench.factors import factor_structure
+
+    return factor_structure(generate_benchmark(2023), INST, by="language")
+
+
+def test_the_invariance_table_shows_each_step_against_the_one_before(by_language):
+    from cxbench.tables import invariance_table
+
+    table = invariance_table(by_language, language="tr")
+    assert [row[0] for row in table.rows] == [
+        "Yapısal: aynı yapı",
+        "Metrik: eşit yükler",
+        "Skaler: eşit yükler ve kesişimler",
+    ]
+    steps = by_language.invariance
+    first, second = table.rows[0], table.rows[1]
+    assert first[2] == first[3] == "–"  # nothing before the configural step
+    assert second[1] == f"{format_number(steps['chisq'][1], 'tr', 2)} (171)"
+    assert second[2] == f"{format_number(steps['delta_chisq'][1], 'tr', 2)} (18)"
+    cfi, change = steps["cfi"][1], steps["delta_cfi"][1]
+    assert second[4] == f"{format_number(cfi, 'tr', 3)} ({format_signed(change, 'tr', 3)})"
+    assert [row[-1] for row in table.rows] == ["evet", "evet", "evet"]
+
+
+def test_the_invariance_table_refuses_a_result_without_steps():
+    from cxbench.factors import factor_structure
+    from cxbench.tables import invariance_table
+
+    with pytest.raises(ParameterError, match="no invariance steps"):
+        invariance_table(factor_structure(generate_benchmark(2023), INST))
+
+
+def test_the_fit_table_is_one_row_of_the_fit_indices(by_language):
+    from cxbench.tables import factor_fit_table
+
+    table = factor_fit_table(by_language, language="ru")
+    assert table.headers[:2] == ("Полных ответов (n)", "χ² (сс)")
+    (row,) = table.rows
+    assert row[0] == "279" and row[1].endswith("(51)") and row[4] == "0,993"
+
+
+def test_the_reliability_table_pairs_alpha_and_omega():
+    from cxbench.reliability import cronbach_alpha_by_dimension, omega_by_dimension
+    from cxbench.tables import reliability_table
+
+    data = generate_benchmark(2023)
+    alpha = cronbach_alpha_by_dimension(data, INST)
+    omega = omega_by_dimension(data, INST)
+    table = reliability_table(alpha, omega, INST)
+    assert [row[0] for row in table.rows] == ["Measure", "Manage", "Master"]
+    assert [row[3] for row in table.rows] == [format_number(a, "en", 2) for a in alpha["alpha"]]
+    assert [row[5] for row in table.rows] == [format_number(o, "en", 2) for o in omega["omega"]]
+
+
+def test_the_stage_table_shows_the_benchmark_then_the_shown_groups_only():
+    from cxbench.maturity import maturity_stages, stage_distribution
+    from cxbench.tables import stage_table
+
+    data = generate_benchmark(2023, n=120, seed=3)
+    data.loc[data.index[:3], "sector"] = "<Tiny>"  # three organisations: never shown
+    stages = maturity_stages(data, INST)
+    overall = stage_distribution(stages, data, INST)
+    groups = stage_distribution(stages, data, INST, by="sector", min_n=5)
+    table = stage_table(overall, INST, groups=groups, language="en", column="Sector")
+    names = [row[0] for row in table.rows]
+    assert names[0] == "All participants" and "<Tiny>" not in names
+    assert names[1:] == list(dict.fromkeys(groups["group"]))
+    assert table.headers == ("Sector", "n", *(f"{s.name('en')} (%)" for s in INST.stages))
+    shares = [float(cell) for cell in table.rows[0][2:]]
+    assert sum(shares) == pytest.approx(100, abs=0.3)
+    assert "Tiny" not in table.to_html()
