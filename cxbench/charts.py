@@ -389,6 +389,43 @@ def plot_group_heatmap(
     return fig
 
 
+def _segment(
+    ax: Axes,
+    values: np.ndarray,
+    left: np.ndarray,
+    *,
+    color: object,
+    label: str,
+    text_colour: str,
+    language: str,
+) -> np.ndarray:
+    """One segment of stacked horizontal bars (bar i at y = i), each share of 7 points or
+    more written on it; returns where the next segment starts."""
+    y = np.arange(len(values))
+    ax.barh(
+        y,
+        values,
+        left=left,
+        color=color,
+        height=0.72,
+        edgecolor="white",
+        linewidth=0.6,
+        label=label,
+    )
+    for yi, (start, width) in enumerate(zip(left, values, strict=True)):
+        if width >= 7:
+            ax.text(
+                start + width / 2,
+                yi,
+                format_number(width, language, 0),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=text_colour,
+            )
+    return left + values
+
+
 def _likert_colors(points: int) -> list:
     colors = list(sns.color_palette("BrBG", points))
     if points % 2:
@@ -485,29 +522,16 @@ def plot_likert(
             left = -below
             y = np.arange(len(items))
             for k in range(len(points)):
-                ax.barh(
-                    y,
+                dark = k in (0, len(points) - 1)
+                left = _segment(
+                    ax,
                     values[:, k],
-                    left=left,
+                    left,
                     color=colors[k],
-                    height=0.72,
-                    edgecolor="white",
-                    linewidth=0.6,
                     label=answer_labels[k],
+                    text_colour="white" if dark else REFERENCE,
+                    language=language,
                 )
-                for yi, (start, width) in enumerate(zip(left, values[:, k], strict=True)):
-                    if width >= 7:
-                        dark = k in (0, len(points) - 1)
-                        ax.text(
-                            start + width / 2,
-                            yi,
-                            format_number(width, language, 0),
-                            ha="center",
-                            va="center",
-                            fontsize=8,
-                            color="white" if dark else REFERENCE,
-                        )
-                left = left + values[:, k]
             # under the bars: visible between them, never through a bar's figure
             ax.axvline(0, color=REFERENCE, linewidth=0.8, zorder=0.9)
             ax.set_yticks(
@@ -896,29 +920,15 @@ def plot_stage_distribution(
         fig, ax = _canvas(ax, (9.0, 1.9 + _row_height(labels) * len(order)))
         left = np.zeros(len(order))
         for k, stage in enumerate(instrument.stages):
-            values = shares[stage.id].to_numpy()
-            ax.barh(
-                y,
-                values,
-                left=left,
+            left = _segment(
+                ax,
+                shares[stage.id].to_numpy(),
+                left,
                 color=colors[k],
-                height=0.72,
-                edgecolor="white",
-                linewidth=0.6,
                 label=stage.name(language),
+                text_colour=_text_colour_on(colors[k]),
+                language=language,
             )
-            for yi, (start, width) in enumerate(zip(left, values, strict=True)):
-                if width >= 7:
-                    ax.text(
-                        start + width / 2,
-                        yi,
-                        format_number(width, language, 0),
-                        ha="center",
-                        va="center",
-                        fontsize=8,
-                        color=_text_colour_on(colors[k]),
-                    )
-            left = left + values
         ax.set_yticks(y, labels, fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, 100)

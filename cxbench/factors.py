@@ -584,7 +584,7 @@ def _semopy_cfa(values: np.ndarray, factor_of: np.ndarray) -> dict[str, Any]:
             result = model.fit(frame, cov=cov, options={"ftol": 1e-12, "maxiter": 5000})
         except (np.linalg.LinAlgError, ValueError) as exc:
             raise ModelError("factor model", f"the fit failed ({exc})") from None
-        estimates = model.inspect(std_est=True)
+        estimates = model.inspect(std_est=True).rename(columns={"Est. Std": "standardized"})
     order = [model.vars["observed"].index(name) for name in names]
     sigma = model.calc_sigma()[0][np.ix_(order, order)]
     std_loadings = np.full(p, np.nan)
@@ -592,13 +592,13 @@ def _semopy_cfa(values: np.ndarray, factor_of: np.ndarray) -> dict[str, Any]:
     rows = estimates[estimates["op"] == "~"]
     for row in rows.itertuples(index=False):
         i = names.index(row.lval)
-        loadings[i], std_loadings[i] = float(row.Estimate), float(row[4])
+        loadings[i], std_loadings[i] = float(row.Estimate), float(row.standardized)
     correlations = np.eye(m)
     covs = estimates[(estimates["op"] == "~~") & (estimates["lval"] != estimates["rval"])]
     for row in covs.itertuples(index=False):
         if row.lval.startswith("f") and row.rval.startswith("f"):
             a, b = int(row.lval[1:]), int(row.rval[1:])
-            correlations[a, b] = correlations[b, a] = float(row[4])
+            correlations[a, b] = correlations[b, a] = float(row.standardized)
     variances = estimates[(estimates["op"] == "~~") & (estimates["lval"] == estimates["rval"])]
     residual = {r.lval: float(r.Estimate) for r in variances.itertuples(index=False)}
     improper = tuple(
