@@ -162,16 +162,26 @@ class ModelError(CxbenchError):
         What was being fitted, e.g. ``"factor model (3 dimensions)"``.
     problem : str
         Why it cannot be, and what to do about it.
+    code : str, optional
+        The kind of problem, for a report to say it in the reader's language
+        (``one_item``, ``two_items``, ``few_cases``, ``min_n``, ``constant``,
+        ``singular``, ``not_converged``).
+    **fields
+        What the problem names (``dimension``, ``item``, ``n``, ``items``, ``min_n``).
 
     Examples
     --------
-    >>> str(ModelError("factor model", "3 complete cases for 12 items"))
-    'factor model: 3 complete cases for 12 items'
+    >>> error = ModelError("factor model", "3 complete cases for 12 items", code="few_cases",
+    ...                    n=3, items=12)
+    >>> str(error), error.code, error.fields
+    ('factor model: 3 complete cases for 12 items', 'few_cases', {'n': 3, 'items': 12})
     """
 
-    def __init__(self, model: str, problem: str) -> None:
+    def __init__(self, model: str, problem: str, *, code: str = "", **fields: Any) -> None:
         self.model = model
         self.problem = problem
+        self.code = code
+        self.fields = fields
         super().__init__(f"{model}: {problem}")
 
 

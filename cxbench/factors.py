@@ -335,6 +335,21 @@ class _Solution:
     improper: tuple[int, ...] = ()
 
 
+def _cholesky(phi: np.ndarray) -> np.ndarray:
+    """Cholesky factors of a stack of factor covariance matrices, their correlations
+    halved until positive definite where a start (clipped correlations, a fit at a
+    boundary) is not."""
+    phi = np.array(phi, dtype=float)
+    diagonal = np.einsum("gii->gi", phi)[:, :, None] * np.ones_like(phi)
+    identity = np.eye(phi.shape[-1], dtype=bool)
+    for _ in range(60):
+        try:
+            return np.linalg.cholesky(phi)
+        except np.linalg.LinAlgError:
+            phi = np.where(identity, diagonal, phi / 2)
+    return np.linalg.cholesky(np.where(identity, diagonal, 0.0))
+
+
 class _MultiGroupCFA:
     """The normal-theory ML discrepancy of a simple-structure CFA in G groups.
 
@@ -411,7 +426,7 @@ class _MultiGroupCFA:
         x = np.zeros(self.size)
         free = lam[:, self.free, self.factor_of[self.free]]
         x[self.slices["loadings"]] = self.weights @ free if self.shared else free.ravel()
-        entries = np.linalg.cholesky(phi)[:, self.tril[0], self.tril[1]]
+        entries = _cholesky(phi)[:, self.tril[0], self.tril[1]]
         entries[:, self.diagonal] = np.log(entries[:, self.diagonal])
         x[self.slices["chol"]] = entries.ravel()
         lows = np.array([b[0] for b in self.bounds()[self.slices["theta"]]])
@@ -583,7 +598,9 @@ def _semopy_cfa(values: np.ndarray, factor_of: np.ndarray) -> dict[str, Any]:
         try:
             result = model.fit(frame, cov=cov, options={"ftol": 1e-12, "maxiter": 5000})
         except (np.linalg.LinAlgError, ValueError) as exc:
-            raise ModelError("factor model", f"the fit failed ({exc})") from None
+            raise ModelError(
+                "factor model", f"the fit failed ({exc})", code="not_converged"
+            ) from None
         estimates = model.inspect(std_est=True).rename(columns={"Est. Std": "standardized"})
     order = [model.vars["observed"].index(name) for name in names]
     sigma = model.calc_sigma()[0][np.ix_(order, order)]
@@ -743,9 +760,13 @@ def _check_model(instrument: Instrument) -> np.ndarray:
                 what,
                 f"dimension {dim.id!r} has {len(dim.items)} item: a dimension needs at least "
                 "two items (three when it is the only one) to be modelled",
+                code="one_item",
+                dimension=dim.id,
             )
     if len(instrument.dimensions) == 1 and len(instrument.dimensions[0].items) < 3:
-        raise ModelError(what, "one dimension of two items is not identified: it needs three")
+        raise ModelError(
+            what, "one dimension of two items is not identified: it needs three", code="two_items"
+        )
     return np.array([instrument.dimension_ids.index(i.dimension) for i in instrument.items])
 
 
@@ -756,6 +777,9 @@ def _check_moments(group: _Group, items: Sequence[str], what: str) -> None:
             what,
             f"{group.n} complete cases for {len(items)} items: the fit needs more complete "
             "cases than items (respondents with a missing answer are left out)",
+            code="few_cases",
+            n=group.n,
+            items=len(items),
         )
     constant = [item for item, v in zip(items, np.diag(group.cov), strict=True) if v <= 0]
     if constant:
@@ -763,6 +787,8 @@ def _check_moments(group: _Group, items: Sequence[str], what: str) -> None:
             what,
             f"item {constant[0]!r} has the same answer from every complete case: there is no "
             "variance to model",
+            code="constant",
+            item=constant[0],
         )
     eigen = np.linalg.eigvalsh(
         group.cov / np.sqrt(np.outer(np.diag(group.cov), np.diag(group.cov)))
@@ -772,6 +798,7 @@ def _check_moments(group: _Group, items: Sequence[str], what: str) -> None:
             what,
             "the items' covariance matrix is singular: an item's answers are a combination of "
             "other items' (for example two items always answered alike)",
+            code="singular",
         )
 
 
@@ -847,7 +874,13 @@ def factor_structure(
     what = f"factor model ({len(instrument.dimensions)} dimensions, {len(items)} items)"
     values, complete, incomplete = _complete_cases(data, instrument)
     if len(values) < min_n:
-        raise ModelError(what, f"{len(values)} complete cases, fewer than min_n={min_n}")
+        raise ModelError(
+            what,
+            f"{len(values)} complete cases, fewer than min_n={min_n}",
+            code="min_n",
+            n=len(values),
+            min_n=min_n,
+        )
     overall = _Group.of("all", values)
     _check_moments(overall, items, what)
     whole = _semopy_cfa(values, factor_of)
@@ -856,6 +889,7 @@ def factor_structure(
             what,
             "the maximum-likelihood fit did not converge; look at the items' correlations "
             "(cxbench reliability) for an item that does not belong to its dimension",
+            code="not_converged",
         )
     base_chisq, base_df = _baseline([overall])
     fit = fit_indices(whole["chisq"], whole["df"], overall.n, base_chisq, base_df)

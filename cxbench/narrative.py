@@ -793,7 +793,7 @@ def finding_reliability(
     bar: float = RELIABILITY_BAR,
 ) -> str:
     """Whether every dimension is measured reliably (alpha and omega at least ``bar``),
-    or which are not.
+    or which are not; a dimension of one statement has no alpha, and is said to.
 
     Examples
     --------
@@ -814,6 +814,9 @@ def finding_reliability(
     language = check_language(language)
     frame = alpha.merge(omega[["dimension", "omega"]], on="dimension", how="left")
     number = format_number
+    single = frame[frame["alpha"].isna()]  # one statement: no internal consistency
+    frame = frame[frame["alpha"].notna()]
+    sentences = []
     low = frame[(frame["alpha"] < bar) | (frame["omega"] < bar)]
     if len(low):
         parts = [
@@ -826,28 +829,45 @@ def finding_reliability(
             )
             for row in low.itertuples()
         ]
-        return translate(
-            "finding_reliability_low",
-            language,
-            bar=number(bar, language, 2),
-            dimensions=_join(parts, language),
+        sentences.append(
+            translate(
+                "finding_reliability_low",
+                language,
+                bar=number(bar, language, 2),
+                dimensions=_join(parts, language),
+            )
         )
-    return translate(
-        "finding_reliability",
-        language,
-        alpha_low=number(frame["alpha"].min(), language, 2),
-        alpha_high=number(frame["alpha"].max(), language, 2),
-        omega_low=number(frame["omega"].min(), language, 2),
-        omega_high=number(frame["omega"].max(), language, 2),
-        bar=number(bar, language, 2),
-    )
+    elif len(frame):
+        sentences.append(
+            translate(
+                "finding_reliability_others" if len(single) else "finding_reliability",
+                language,
+                alpha_low=number(frame["alpha"].min(), language, 2),
+                alpha_high=number(frame["alpha"].max(), language, 2),
+                omega_low=number(frame["omega"].min(), language, 2),
+                omega_high=number(frame["omega"].max(), language, 2),
+                bar=number(bar, language, 2),
+            )
+        )
+    if len(single):
+        names = [instrument.dimension(d).name(language) for d in single["dimension"]]
+        sentences.insert(
+            0, translate("finding_reliability_single", language, dimensions=_join(names, language))
+        )
+    return " ".join(sentences)
 
 
-def finding_structure(structure: FactorStructure | ModelError, language: str = "en") -> str:
+def finding_structure(
+    structure: FactorStructure | ModelError,
+    language: str = "en",
+    *,
+    instrument: Instrument | None = None,
+) -> str:
     """Whether the factor model fits (by the result's rule), with its fit indices and
     the range of the standardized loadings; or, given the :class:`~cxbench.errors.
     ModelError` that :func:`cxbench.factors.factor_structure` raised, why it could not
-    be fitted.
+    be fitted, in ``language`` (the dimension or statement it names by its name in the
+    ``instrument``, when given).
 
     Examples
     --------
@@ -860,13 +880,18 @@ def finding_structure(structure: FactorStructure | ModelError, language: str = "
     (CFI 0,994, RMSEA 0,023, SRMR 0,030; приемлемо при CFI от 0,90 и RMSEA до 0,08):
     каждое утверждение измеряет своё измерение, стандартизованные нагрузки — от 0,67 до
     0,81.
-    >>> print(finding_structure(ModelError("factor model", "3 complete cases for 12 items")))
-    The factor model could not be fitted: 3 complete cases for 12 items.
+    >>> problem = ModelError("factor model", "3 complete cases for 12 items",
+    ...                      code="few_cases", n=3, items=12)
+    >>> print(finding_structure(problem, "tr"))  # doctest: +NORMALIZE_WHITESPACE
+    Faktör modeli kurulamadı: tüm ifadeleri yanıtlayan kurum sayısı yalnızca 3; ifade
+    sayısından (12) fazla değil.
     """
     language = check_language(language)
     if isinstance(structure, ModelError):
         return translate(
-            "finding_structure_failed", language, reason=escape_markdown(structure.problem)
+            "finding_structure_failed",
+            language,
+            reason=_model_problem(structure, language, instrument),
         )
     fit, number = structure.fit, format_number
     loadings = structure.loadings["std_loading"]
@@ -882,6 +907,24 @@ def finding_structure(structure: FactorStructure | ModelError, language: str = "
         low=number(loadings.min(), language, 2),
         high=number(loadings.max(), language, 2),
     )
+
+
+def _model_problem(problem: ModelError, language: str, instrument: Instrument | None) -> str:
+    """Why a model could not be fitted, in the reader's language where the catalogue says
+    it (else the error's own words), escaped."""
+    fields: dict[str, object] = {}
+    for key, value in problem.fields.items():
+        if key == "dimension" and instrument is not None and value in instrument.dimension_ids:
+            value = instrument.dimension(value).name(language)
+        elif key == "item" and instrument is not None and value in instrument.item_ids:
+            value = _quote(instrument.item(value).label(language), language)
+        elif isinstance(value, int):
+            value = format_number(value, language, 0)
+        fields[key] = escape_markdown(value)
+    try:
+        return translate(f"model_problem_{problem.code}", language, **fields)
+    except ParameterError:  # no such message, or it needs a field the error lacks
+        return escape_markdown(problem.problem)
 
 
 def finding_invariance(structure: FactorStructure, column: str, language: str = "en") -> str:

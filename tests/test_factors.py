@@ -411,3 +411,14 @@ def test_the_records_are_json(hs_groups):
     assert [row["step"] for row in record["invariance"]] == list(INVARIANCE_STEPS)
     assert record["rule"]["name"] == "chen2007" and record["engine"].startswith("semopy")
     assert record["invariance"][0]["delta_chisq"] is None
+
+
+def test_a_start_that_is_not_positive_definite_is_shrunk_not_a_traceback():
+    bad = np.array([[[1, 0.9, 0.9], [0.9, 1, -0.9], [0.9, -0.9, 1]]])  # no such correlations
+    low = factors._cholesky(bad)
+    rebuilt = low @ low.transpose(0, 2, 1)
+    assert np.diag(rebuilt[0]) == pytest.approx([1, 1, 1])
+    assert np.linalg.eigvalsh(rebuilt[0]).min() > 0
+    assert rebuilt[0, 0, 1] == pytest.approx(0.45)  # halved once
+    good = np.array([[[2.0, 0.5], [0.5, 1.0]]])
+    assert factors._cholesky(good) == pytest.approx(np.linalg.cholesky(good))

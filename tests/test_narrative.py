@@ -345,3 +345,44 @@ def test_every_quality_and_stage_section_exists_in_every_language(key, language)
     text = section(key, language, **fields).markdown
     heading, body = text.split("\n\n", 1)
     assert heading.startswith("## ") and body.strip() and "{" not in text
+
+
+def test_a_dimension_of_one_statement_is_said_to_have_no_reliability():
+    inst = load_instrument()
+    alpha = pd.DataFrame({"dimension": inst.dimension_ids, "alpha": [0.81, float("nan"), 0.83]})
+    omega = pd.DataFrame({"dimension": inst.dimension_ids, "omega": [0.82, float("nan"), 0.84]})
+    text = finding_reliability(alpha, omega, inst, "en")
+    assert text.startswith(
+        "Reliability cannot be estimated for Manage, with one statement each. The other "
+        "dimensions are measured reliably: Cronbach's alpha from 0.81 to 0.83"
+    )
+    only = finding_reliability(alpha.assign(alpha=float("nan")), omega, inst, "en")
+    assert only == (
+        "Reliability cannot be estimated for Measure, Manage and Master, with one statement each."
+    )
+
+
+def test_why_a_model_could_not_be_fitted_is_said_in_the_readers_language():
+    from cxbench.errors import ModelError
+    from cxbench.factors import factor_structure
+    from cxbench.instrument import Dimension, Instrument
+
+    bundled = load_instrument()
+    dims = list(bundled.dimensions)
+    dims[1] = Dimension("manage", dict(dims[1].label), (dims[1].items[0],))
+    one = Instrument("one", dict(bundled.title), bundled.scale, tuple(dims))
+    with pytest.raises(ModelError) as info:
+        factor_structure(generate_benchmark(2023, n=100), one)
+    text = finding_structure(info.value, "tr", instrument=one)
+    assert text == (
+        "Faktör modeli kurulamadı: Yönetme boyutunda tek ifade var; bir faktör için en az iki "
+        "ifade gerekir."
+    )
+    data = generate_benchmark(2023, n=100)
+    data["master_2"] = 3
+    with pytest.raises(ModelError) as info:
+        factor_structure(data, bundled)
+    text = finding_structure(info.value, "ru", instrument=bundled)
+    label = bundled.item("master_2").label("ru").rstrip(".")
+    assert f"одинаково ответили на утверждение «{label}»" in text
+    assert "master_2" not in text

@@ -195,3 +195,23 @@ def test_the_tables_give_the_hand_calculated_scores(made):
     expected = hand_scores(frame)
     assert list(overall.index) == list(expected)
     assert overall.to_dict() == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_the_benchmark_report_says_how_well_this_questionnaire_measures(made):
+    root, _, _ = made
+    folder = root / "reports" / str(EDITION)
+    english = visible_text((folder / "en" / "benchmark.html").read_text(encoding="utf-8"))
+    assert "How well the questionnaire measures" in english
+    assert "Does each statement measure its own dimension?" in english
+    assert "The factor model fits the answers of the" in english or "does not fit" in english
+    # no language column: invariance across the branches only, which are too small here
+    assert "Does it measure alike in every branch?" in english
+    assert "Whether the questionnaire measures alike across the branch groups is not tested" in (
+        english
+    )
+    assert "questionnaire language" not in english.lower()
+    # this instrument declares no maturity stages: no stage section
+    assert "Maturity stages" not in english
+    turkish = visible_text((folder / "tr" / "benchmark.html").read_text(encoding="utf-8"))
+    assert "Anketin ölçme kalitesi" in turkish and "Olgunluk aşamaları" not in turkish
