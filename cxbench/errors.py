@@ -164,8 +164,8 @@ class ModelError(CxbenchError):
         Why it cannot be, and what to do about it.
     code : str, optional
         The kind of problem, for a report to say it in the reader's language
-        (``one_item``, ``two_items``, ``few_cases``, ``min_n``, ``constant``,
-        ``singular``, ``not_converged``).
+        (``too_many_items``, ``one_item``, ``two_items``, ``few_cases``, ``min_n``,
+        ``constant``, ``singular``, ``not_converged``).
     **fields
         What the problem names (``dimension``, ``item``, ``n``, ``items``, ``min_n``).
 

@@ -76,6 +76,7 @@ __all__ = [
     "FIT_INDICES",
     "INVARIANCE_RULES",
     "INVARIANCE_STEPS",
+    "MAX_MODEL_ITEMS",
     "FactorStructure",
     "InvarianceRule",
     "MeasurementQuality",
@@ -98,6 +99,9 @@ FIT_INDICES: tuple[str, ...] = (
     "rmsea_ci_high",
     "srmr",
 )
+#: The most statements a factor model is fitted to: 200 take about 25 seconds (semopy's
+#: optimiser grows with the cube of the parameters); more are refused, not left to run.
+MAX_MODEL_ITEMS = 200
 #: Complete cases per item a group needs for its own fit in the invariance steps: a rule
 #: of thumb (at least five cases per observed variable), below which a group's
 #: covariances are too unstable and the ML chi-square too biased to judge its structure.
@@ -754,6 +758,15 @@ def _complete_cases(
 def _check_model(instrument: Instrument) -> np.ndarray:
     """Each item's dimension (0, 1, …); refuse an instrument whose model is not identified."""
     what = f"factor model ({len(instrument.dimensions)} dimensions)"
+    if len(instrument.items) > MAX_MODEL_ITEMS:
+        raise ModelError(
+            what,
+            f"{len(instrument.items)} items, more than the {MAX_MODEL_ITEMS} a factor model is "
+            "fitted to here (it would take minutes to hours)",
+            code="too_many_items",
+            items=len(instrument.items),
+            most=MAX_MODEL_ITEMS,
+        )
     for dim in instrument.dimensions:
         if len(dim.items) < 2:
             raise ModelError(

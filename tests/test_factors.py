@@ -422,3 +422,12 @@ def test_a_start_that_is_not_positive_definite_is_shrunk_not_a_traceback():
     assert rebuilt[0, 0, 1] == pytest.approx(0.45)  # halved once
     good = np.array([[[2.0, 0.5], [0.5, 1.0]]])
     assert factors._cholesky(good) == pytest.approx(np.linalg.cholesky(good))
+
+
+def test_an_instrument_too_large_to_model_is_refused_at_once():
+    model = {f"d{k}": [f"i{k}_{j}" for j in range(21)] for k in range(10)}  # 210 items
+    inst = instrument_of(model)
+    data = pd.DataFrame(np.ones((5, 210)), columns=[i for items in model.values() for i in items])
+    with pytest.raises(ModelError, match="210 items, more than the 200") as info:
+        factor_structure(data, inst)
+    assert info.value.code == "too_many_items"
