@@ -27,6 +27,18 @@ METHODS: tuple[str, ...] = ("sum_max", "pomp")
 #: Corrections for testing several dimensions (or statements) at once: Holm's
 #: step-down, Bonferroni, or none.
 CORRECTIONS: tuple[str, ...] = ("holm", "bonf", "none")
+#: Careless-response screening: flag a complete row whose Mahalanobis D² has a
+#: chi-square p-value below this (see :mod:`cxbench.screening`).
+DEFAULT_MAHALANOBIS_ALPHA = 0.001
+#: Careless-response screening: flag a respondent faster than this fraction of the
+#: median duration.
+DEFAULT_SPEED_FRACTION = 1 / 3
+#: Factor structure: complete cases per item a group needs for its own fit in the
+#: invariance steps (see :mod:`cxbench.factors`).
+CASES_PER_ITEM = 5
+#: Factor structure: the rules that judge the invariance steps
+#: (:data:`cxbench.factors.INVARIANCE_RULES`), the first the default.
+INVARIANCE_RULE_NAMES: tuple[str, ...] = ("chen2007", "cheung2002")
 
 
 def check_confidence(confidence: Any, name: str = "confidence") -> float:

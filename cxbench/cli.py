@@ -11,55 +11,36 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from ._checks import DEFAULT_CONFIDENCE
-from .columns import (
+from ._checks import (
+    CASES_PER_ITEM,
+    CORRECTIONS,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MAHALANOBIS_ALPHA,
+    DEFAULT_MIN_N,
+    DEFAULT_SPEED_FRACTION,
     ID_COLUMN,
-    ColumnsError,
-    map_columns,
-    require_columns,
-    resolve_mapping,
-    write_column_mapping,
+    INVARIANCE_RULE_NAMES,
+    METHODS,
 )
-from .comparison import CORRECTIONS, compare_groups
-from .editions import load_editions
-from .errors import (
-    CxbenchError,
-    ParameterError,
-)
-from .factors import CASES_PER_ITEM, INVARIANCE_RULES, factor_structure
-from .files import csv_text, write_atomic, write_csv
+from .errors import CxbenchError, ParameterError
 from .i18n import LANGUAGES
-from .instrument import (
-    DEFAULT_INSTRUMENT,
-    Instrument,
-    available_instruments,
-    load_instrument,
-)
+from .instrument import DEFAULT_INSTRUMENT, available_instruments, load_instrument
 from .layouts import LAYOUTS
-from .loading import dataset_note, read_table
-from .maturity import maturity_stages, stage_distribution
-from .metrics import ces, csat, nps
-from .privacy import DEFAULT_MIN_N, suppressed_counts, suppression_note
-from .publish import make_report_set, results_summary
-from .rejects import default_rejects_path, write_rejects
-from .reliability import cronbach_alpha_by_dimension, item_analysis, omega_by_dimension
-from .report import (
-    summary_json,
-    tables_summary,
-)
-from .scoring import METHODS, dimension_scores, item_scores
-from .screening import DEFAULT_MAHALANOBIS_ALPHA, DEFAULT_SPEED_FRACTION, exclude_flagged, screen
-from .streaming import score_parquet
-from .text import comparison_text, error_record, mapping_text, structure_text
-from .trends import edition_trend, paired_change
-from .validation import ValidationReport, load_responses
 
-__all__ = ["build_parser", "error_record", "main"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .instrument import Instrument
+    from .validation import ValidationReport
+
+# Only what the parser needs is imported above: each command imports what it uses, so
+# that `cxbench --version`, `--help` and `validate` never load the statistics and
+# plotting libraries: a command starts in well under a second.
+
+__all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_REJECTED, EXIT_ERROR = 0, 1, 2
 
@@ -325,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     structure.add_argument(
         "--rule",
-        choices=tuple(INVARIANCE_RULES),
+        choices=INVARIANCE_RULE_NAMES,
         default="chen2007",
         help="the rule judging each step (default: %(default)s)",
     )
@@ -538,6 +519,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _validated(args: argparse.Namespace, instrument: Instrument) -> ValidationReport:
     """Validate the input; rejected rows are written aside and reported on stderr."""
+    from .rejects import default_rejects_path, write_rejects
+    from .validation import load_responses
+
     report = load_responses(
         args.input,
         instrument,
@@ -569,6 +553,9 @@ def _without_flagged(
     with their reasons (``<input>.flagged.csv``)."""
     if not getattr(args, "exclude_flagged", False):
         return report.data
+    from .files import write_csv
+    from .screening import exclude_flagged
+
     kept = exclude_flagged(report, instrument)
     if kept.flagged:
         path = Path(f"{args.input}.flagged.csv")
@@ -592,6 +579,8 @@ def _emit(
 ) -> None:
     """Print a table as text, formula-safe CSV or JSON; ``anonymity`` is the line of
     :func:`cxbench.privacy.suppression_note` (in the text and CSV, on stderr for JSON)."""
+    from .files import csv_text
+
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", double_precision=6))
         print(json.dumps(records, ensure_ascii=False, indent=2))
@@ -614,6 +603,8 @@ def _emit(
 
 def _anonymity(frame: pd.DataFrame, by: str | None) -> str | None:
     """What anonymity did, for a by-group table, or when it hid or was switched off."""
+    from .privacy import suppressed_counts, suppression_note
+
     min_n, counts = frame.attrs.get("min_n", 1), suppressed_counts(frame)
     if by is None and min_n > 1 and not counts["groups"]:
         return None
@@ -624,6 +615,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     # chunk by chunk (bounded memory for a large delimited file), rejects as they come
     from pathlib import Path
 
+    from .rejects import default_rejects_path
     from .validation import validate_file
 
     instrument = load_instrument(args.instrument)
@@ -658,6 +650,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
+    from .loading import dataset_note
+    from .scoring import dimension_scores, item_scores
+
     instrument = load_instrument(args.instrument)
     if args.stream:
         if args.weights:
@@ -686,6 +681,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _score_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame) -> int:
     """``score --weights``: weighted dimension scores with their design-based errors."""
+
     from .weights import weighted_scores
 
     if args.level != "dimension":
@@ -708,6 +704,7 @@ def _score_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.D
 def _weighting(args: argparse.Namespace, data: pd.DataFrame) -> Any:
     """The weights of ``--weights``; rows set aside by ``--reject-unweightable`` are
     written with their reasons to ``<input>.weights-rejects.csv``."""
+    from .files import write_csv
     from .weights import load_population, weight_respondents
 
     weighting = weight_respondents(
@@ -728,6 +725,8 @@ def _weighting(args: argparse.Namespace, data: pd.DataFrame) -> Any:
 
 def _weighted_note(args: argparse.Namespace, weighting: Any) -> str:
     """The data's note and a line on the weights."""
+    from .loading import dataset_note
+
     note = dataset_note(args.input)
     weighted = (
         f"weighted: {weighting.population.describe()} ({args.weights}); {weighting.n} "
@@ -737,6 +736,9 @@ def _weighted_note(args: argparse.Namespace, weighting: Any) -> str:
 
 
 def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
+    from .loading import dataset_note
+    from .streaming import score_parquet
+
     if args.level != "dimension":
         raise ParameterError("--level", args.level, "--stream scores dimensions only")
     result = score_parquet(
@@ -763,6 +765,11 @@ def _score_stream(args: argparse.Namespace, instrument: Instrument) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from .comparison import compare_groups
+    from .loading import dataset_note
+    from .privacy import suppression_note
+    from .text import comparison_text
+
     instrument = load_instrument(args.instrument)
     data = _without_flagged(args, instrument, _validated(args, instrument))
     if args.weights:
@@ -797,6 +804,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _compare_weighted(args: argparse.Namespace, instrument: Instrument, data: pd.DataFrame) -> int:
     """``compare --weights``: weighted group scores, design-based Wald tests and pairs."""
+
     from .weights import weighted_comparison
 
     if args.level != "dimension":
@@ -862,6 +870,9 @@ def _compare_weighted(args: argparse.Namespace, instrument: Instrument, data: pd
 
 
 def _cmd_metrics(args: argparse.Namespace) -> int:
+    from .loading import dataset_note, read_table
+    from .metrics import ces, csat, nps
+
     if not (args.nps or args.csat or args.ces):
         raise ParameterError("metrics", "", "name at least one of --nps, --csat, --ces")
     table = read_table(args.input)
@@ -904,6 +915,8 @@ def _cmd_metrics(args: argparse.Namespace) -> int:
 
 def _metrics_weighted(args: argparse.Namespace, data: pd.DataFrame, options: dict) -> int:
     """``metrics --weights``: NPS, CSAT and CES weighted, with design-based errors."""
+    import pandas as pd
+
     from .weights import weighted_metric
 
     weighting = _weighting(args, data)
@@ -919,6 +932,11 @@ def _metrics_weighted(args: argparse.Namespace, data: pd.DataFrame, options: dic
 
 
 def _cmd_trend(args: argparse.Namespace) -> int:
+    from .editions import load_editions
+    from .loading import dataset_note
+    from .privacy import suppression_note
+    from .trends import edition_trend, paired_change
+
     instrument = load_instrument(args.instrument)
     reports = load_editions(args.data, instrument, id_column=args.id_column, at_least=2)
     for report in reports.values():
@@ -984,6 +1002,9 @@ def _cmd_trend(args: argparse.Namespace) -> int:
 
 
 def _cmd_reliability(args: argparse.Namespace) -> int:
+    from .loading import dataset_note
+    from .reliability import cronbach_alpha_by_dimension, item_analysis, omega_by_dimension
+
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
     alpha = cronbach_alpha_by_dimension(data, instrument, confidence=args.confidence)
@@ -1001,6 +1022,10 @@ def _cmd_reliability(args: argparse.Namespace) -> int:
 
 
 def _cmd_structure(args: argparse.Namespace) -> int:
+    from .factors import factor_structure
+    from .loading import dataset_note
+    from .text import structure_text
+
     instrument = load_instrument(args.instrument)
     data = _without_flagged(args, instrument, _validated(args, instrument))
     result = factor_structure(
@@ -1024,6 +1049,12 @@ def _cmd_structure(args: argparse.Namespace) -> int:
 
 
 def _cmd_stages(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .files import write_csv
+    from .loading import dataset_note
+    from .maturity import maturity_stages, stage_distribution
+
     instrument = load_instrument(args.instrument)
     data = _without_flagged(args, instrument, _validated(args, instrument))
     stages = maturity_stages(
@@ -1054,6 +1085,10 @@ def _cmd_stages(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
+    from .files import csv_text, write_atomic, write_csv
+    from .loading import dataset_note
+    from .screening import screen
+
     instrument = load_instrument(args.instrument)
     data = _validated(args, instrument).data
     result = screen(
@@ -1106,6 +1141,9 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from .publish import make_report_set, results_summary
+    from .report import summary_json, tables_summary
+
     def listed(text: str | None) -> list[str] | None:
         parts = [part.strip() for part in (text or "").split(",") if part.strip()]
         return parts or None
@@ -1165,6 +1203,16 @@ def _cmd_instrument(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
+    from .columns import (
+        ColumnsError,
+        map_columns,
+        require_columns,
+        resolve_mapping,
+        write_column_mapping,
+    )
+    from .loading import read_table
+    from .text import mapping_text
+
     instrument = load_instrument(args.instrument)
     mapping = resolve_mapping(args.input, instrument, args.columns)
     table = read_table(
@@ -1242,6 +1290,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CxbenchError as exc:
         print(f"cxbench: error: {exc}", file=sys.stderr)
         if getattr(args, "format", None) == "json":
+            from .text import error_record
+
             print(json.dumps(error_record(exc), ensure_ascii=False, indent=2, default=str))
         return EXIT_ERROR
     except BrokenPipeError:  # e.g. `cxbench score ... | head`

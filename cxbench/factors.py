@@ -58,8 +58,10 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._checks import (
+    CASES_PER_ITEM,
     DEFAULT_CONFIDENCE,
     DEFAULT_MIN_N,
+    INVARIANCE_RULE_NAMES,
     as_float,
     check_choice,
     check_min_n,
@@ -102,10 +104,6 @@ FIT_INDICES: tuple[str, ...] = (
 #: The most statements a factor model is fitted to: 200 take about 25 seconds (semopy's
 #: optimiser grows with the cube of the parameters); more are refused, not left to run.
 MAX_MODEL_ITEMS = 200
-#: Complete cases per item a group needs for its own fit in the invariance steps: a rule
-#: of thumb (at least five cases per observed variable), below which a group's
-#: covariances are too unstable and the ML chi-square too biased to judge its structure.
-CASES_PER_ITEM = 5
 # a residual variance within this share of the item's variance of zero is on the bound
 _BOUND_SHARE = 1e-6
 # largest projected gradient of the discrepancy (F, not N·F) taken as converged
@@ -881,7 +879,7 @@ def factor_structure(
         if min_cases is None
         else check_whole(min_cases, "min_cases")
     )
-    chosen = INVARIANCE_RULES[check_choice(rule, "rule", tuple(INVARIANCE_RULES))]
+    chosen = INVARIANCE_RULES[check_choice(rule, "rule", INVARIANCE_RULE_NAMES)]
     factor_of = _check_model(instrument)
     items = instrument.item_ids
     what = f"factor model ({len(instrument.dimensions)} dimensions, {len(items)} items)"

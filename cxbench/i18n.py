@@ -16,7 +16,6 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import pandas as pd
 import yaml
 from babel.numbers import format_decimal
 
@@ -146,6 +145,8 @@ def format_number(value: float | None, language: str = "en", decimals: int = 1) 
     >>> format_number(float("nan"), "tr"), format_number(-0.01, "en")
     ('–', '0.0')
     """
+    import pandas as pd  # here, not at the top: the command line starts without it
+
     language = check_language(language)
     if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or decimals < 0:
         raise ParameterError("decimals", decimals, "must be a whole number, 0 or more")

@@ -45,7 +45,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._checks import ID_COLUMN, check_column, check_whole
+from ._checks import (
+    DEFAULT_MAHALANOBIS_ALPHA,
+    DEFAULT_SPEED_FRACTION,
+    ID_COLUMN,
+    check_column,
+    check_whole,
+)
 from .errors import ParameterError
 from .instrument import Instrument
 from .scoring import answer_matrix
@@ -65,10 +71,6 @@ __all__ = [
 
 #: Flag a respondent whose answers vary this little or less: 0 = the same answer throughout.
 DEFAULT_IRV_MIN = 0.0
-#: Flag a complete row whose Mahalanobis D² has a chi-square p-value below this.
-DEFAULT_MAHALANOBIS_ALPHA = 0.001
-#: Flag a respondent faster than this fraction of the median duration.
-DEFAULT_SPEED_FRACTION = 1 / 3
 
 _FLAGS = ("flag_longstring", "flag_irv", "flag_mahalanobis", "flag_speeding")
 _NO_MAHALANOBIS = (

@@ -6,11 +6,12 @@ it can be used and tested on its own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .columns import ColumnMap, ColumnsError
-from .comparison import GroupComparison
 from .errors import (
     CommentaryError,
     CxbenchError,
@@ -19,7 +20,10 @@ from .errors import (
     ParameterError,
     UnusableFileError,
 )
-from .factors import FactorStructure
+
+if TYPE_CHECKING:  # the statistics behind them are not needed to print them
+    from .comparison import GroupComparison
+    from .factors import FactorStructure
 
 __all__ = ["comparison_text", "error_record", "mapping_text", "p_text", "structure_text"]
 

@@ -345,3 +345,35 @@ def test_structure_of_an_unusable_model_is_one_line_and_exit_2(tmp_path, capsys)
     assert err.count("\n") == 1 and "item 'manage_2' has the same answer" in err
     assert main(["structure", str(path), "--format", "json"]) == 2
     assert json.loads(capsys.readouterr().out)["kind"] == "model"
+
+
+@pytest.mark.parametrize(
+    ("argv", "allowed"),
+    [
+        (["--version"], set()),
+        (["--help"], set()),
+        (["validate", "{data}"], {"pandas"}),
+        (["score", "{data}"], {"pandas"}),
+    ],
+)
+def test_a_command_loads_only_the_libraries_it_uses(argv, allowed, tmp_path):
+    """What makes a command start slowly is importing what it never uses (seaborn and
+    matplotlib, scipy.stats, pingouin, semopy, papermill): it is checked by the modules
+    loaded, which do not vary from run to run as seconds do."""
+    data = tmp_path / "survey.csv"
+    generate_benchmark(2023, n=30).to_csv(data, index=False)
+    argv = [a.format(data=data) for a in argv]
+    heavy = {"pandas", "matplotlib", "seaborn", "scipy.stats", "pingouin", "semopy", "papermill"}
+    code = (
+        "import sys\n"
+        "from cxbench.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import json\n"
+        f"print(json.dumps(sorted(set({sorted(heavy)!r}) & set(sys.modules))), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    assert loaded == allowed, done.stderr

@@ -431,3 +431,9 @@ def test_an_instrument_too_large_to_model_is_refused_at_once():
     with pytest.raises(ModelError, match="210 items, more than the 200") as info:
         factor_structure(data, inst)
     assert info.value.code == "too_many_items"
+
+
+def test_the_rules_the_command_line_offers_are_the_rules_there_are():
+    from cxbench._checks import INVARIANCE_RULE_NAMES
+
+    assert tuple(factors.INVARIANCE_RULES) == INVARIANCE_RULE_NAMES

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -49,6 +52,28 @@ def test_public_api_is_listed_and_importable():
     assert len(cxbench.__all__) == len(set(cxbench.__all__))
     for name in cxbench.__all__:
         assert hasattr(cxbench, name), name
+
+
+def test_the_lazy_api_is_the_stubs():
+    """``__init__.pyi`` is read twice: by lazy_loader (its imports) and by type checkers
+    (its ``__all__``); they must name the same API, and ``import cxbench`` loads none of
+    it until it is used."""
+    stub = ast.parse((ROOT / "cxbench" / "__init__.pyi").read_text(encoding="utf-8"))
+    imported = {
+        alias.name for node in stub.body if isinstance(node, ast.ImportFrom) for alias in node.names
+    }
+    listed = next(
+        ast.literal_eval(node.value)
+        for node in stub.body
+        if isinstance(node, ast.Assign) and node.targets[0].id == "__all__"
+    )
+    assert set(listed) == imported | {"__version__"} == set(cxbench.__all__)
+    code = (
+        "import sys, cxbench; heavy = {'pandas', 'matplotlib', 'seaborn', 'scipy', 'pingouin'};"
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_ci_runs_the_readme_test_command():
