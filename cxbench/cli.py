@@ -420,6 +420,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--pdf", action="store_true", help="also write PDF (WeasyPrint)")
     report.add_argument(
+        "--force",
+        action="store_true",
+        help="make every report again; by default a report whose inputs (data, "
+        "commentary in its language, instrument, labels, notebook, parameters, cxbench "
+        "and its libraries) have not changed since it was made, and whose files are "
+        "intact, is kept",
+    )
+    report.add_argument(
         "--no-kernel-reuse",
         action="store_true",
         help="start a new kernel for every report instead of one per worker, reused "
@@ -1172,6 +1180,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         pdf=args.pdf,
         progress=not args.no_progress,
         reuse_kernels=not args.no_kernel_reuse,
+        force=args.force,
     )
     tables, results = made.tables, made.results
     for note in made.notes:

@@ -11,6 +11,9 @@ the original text back.
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import os
 import re
 import tempfile
@@ -22,10 +25,13 @@ import pandas as pd
 from .errors import UnusableFileError
 
 __all__ = [
+    "FINGERPRINT_LIBRARIES",
+    "code_fingerprint",
     "csv_text",
     "neutralise_cell",
     "neutralise_frame",
     "restore_cell",
+    "sha256_of",
     "temporary_file",
     "write_atomic",
     "write_csv",
@@ -123,6 +129,7 @@ def write_atomic(
     *,
     what: str = "file",
     protect: Iterable[str | Path] = (),
+    keep_same: bool = False,
 ) -> Path:
     """Write ``content`` to ``path`` through a temporary file renamed into place.
 
@@ -136,6 +143,9 @@ def write_atomic(
     protect : paths
         Files that must never be overwritten (the inputs): writing over one of them is
         refused.
+    keep_same : bool
+        Leave ``path`` untouched (its time included) when it already holds exactly
+        ``content``.
 
     Returns
     -------
@@ -167,6 +177,10 @@ def write_atomic(
                 str(path), f"the {what} would overwrite an input; choose another name"
             )
     data = content.encode("utf-8") if isinstance(content, str) else content
+    if keep_same and path.is_file():
+        with contextlib.suppress(OSError):
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return path
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,3 +253,67 @@ def csv_text(
         index=False, float_format=float_format, lineterminator="\n"
     )
     return head + body
+
+
+#: The libraries whose versions a report's fingerprint includes: a new release may
+#: change a figure, a table's form or a chart.
+FINGERPRINT_LIBRARIES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "pingouin",
+    "statsmodels",
+    "semopy",
+    "matplotlib",
+    "seaborn",
+    "babel",
+    "papermill",
+    "nbconvert",
+    "weasyprint",
+)
+
+
+def sha256_of(path: str | Path) -> str:
+    """The sha256 of a file's bytes, read in blocks (any size in bounded memory).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = path.write_bytes(b"abc")
+    >>> sha256_of(path)[:16]
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of cxbench's own files (code, message catalogues, instruments) and of
+    the versions of the libraries a report depends on: what a new release, or an edit
+    in a checkout, changes. Computed once per process.
+
+    Examples
+    --------
+    >>> len(code_fingerprint()), code_fingerprint() == code_fingerprint()
+    (64, True)
+    """
+    from importlib import metadata
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".pyi", ".yaml") and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    for name in FINGERPRINT_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}".encode())
+    return digest.hexdigest()

@@ -9,6 +9,7 @@ provenance note (see :func:`cxbench.loading.dataset_note`) heads every table.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +18,11 @@ import pandas as pd
 
 from ._checks import DEFAULT_MIN_N, ID_COLUMN
 from .errors import ParameterError
-from .files import write_atomic, write_csv
+from .files import code_fingerprint, sha256_of, write_atomic, write_csv
 from .instrument import Instrument
 from .loading import dataset_note
 from .privacy import suppressed_counts, suppression_note
 from .rejects import write_rejects
-from .reliability import cronbach_alpha_by_dimension, item_analysis
 from .scoring import dimension_scores, item_scores, published_comparison
 from .validation import ValidationReport, load_responses
 
@@ -75,6 +75,7 @@ def write_edition_tables(
     min_answered: int | None = None,
     min_n: int = DEFAULT_MIN_N,
     exclude_flagged: bool = False,
+    reuse: bool = False,
 ) -> EditionTables:
     """Validate and score one edition's file and write its tables.
 
@@ -99,6 +100,11 @@ def write_edition_tables(
         Leave out the respondents the careless-response screening flags
         (:func:`cxbench.screening.exclude_flagged`): written with their reasons to
         ``flagged.csv`` beside the rejects, counted in ``validation.json``.
+    reuse : bool
+        Keep the tables of an earlier call made from the same inputs (the data file and
+        its sidecars, the instrument, these settings, cxbench and its libraries) when
+        every one of them is still there unchanged: they are read back, not made again
+        (``<out>/<edition>/tables/.inputs.json`` records what they were made from).
 
     Returns
     -------
@@ -111,6 +117,21 @@ def write_edition_tables(
         report = screened(report, instrument)
     note = dataset_note(data_path)
     folder = Path(out) / str(edition) / "tables"
+    settings = {
+        "by": by,
+        "id_column": id_column,
+        "min_answered": min_answered,
+        "min_n": min_n,
+        "exclude_flagged": exclude_flagged,
+    }
+    fingerprint = _tables_fingerprint(data_path, instrument, settings)
+    if reuse:
+        kept = _kept_tables(folder, fingerprint, edition, report, note)
+        if kept is not None:
+            return kept
+    (folder / STAMP).unlink(missing_ok=True)  # until every table is written again
+    from .reliability import cronbach_alpha_by_dimension, item_analysis  # pingouin: slow
+
     data = report.data
     if data.empty:
         raise ParameterError("data", str(data_path), "no row passed validation; see the rejects")
@@ -143,7 +164,59 @@ def write_edition_tables(
     rejects = write_rejects(report, folder / "rejects.csv") if report.rejected else None
     if report.flagged:
         tables["flagged"] = write_csv(report.set_aside, folder / "flagged.csv", what="flagged rows")
+    written = [*tables.values(), *([rejects] if rejects else [])]
+    stamp = {
+        "fingerprint": fingerprint,
+        "tables": {name: path.name for name, path in tables.items()},
+        "rejects": rejects.name if rejects else None,
+        "sha256": {path.name: sha256_of(path) for path in written},
+    }
+    write_atomic(folder / STAMP, json.dumps(stamp, indent=2) + "\n", what="tables' record")
     return EditionTables(edition, report, frames["dimension_scores"], tables, rejects, note)
+
+
+#: What the tables of an edition were made from (:func:`write_edition_tables`' ``reuse``).
+STAMP = ".inputs.json"
+
+
+def _tables_fingerprint(
+    data_path: str | Path, instrument: Instrument, settings: dict[str, object]
+) -> str:
+    """The digest of what the tables are made from: cxbench and its libraries, the
+    data file and its sidecars, the instrument, the settings."""
+    path = Path(data_path)
+    files = [path] + [
+        sidecar
+        for suffix in (".meta.yaml", ".columns.yaml")
+        if (sidecar := path.with_name(path.stem + suffix)).is_file()
+    ]
+    source = Path(instrument.source) if instrument.source else None
+    payload = {
+        "code": code_fingerprint(),
+        "settings": settings,
+        "instrument": sha256_of(source) if source and source.is_file() else instrument.id,
+        "files": {p.name: sha256_of(p) for p in files},
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _kept_tables(
+    folder: Path, fingerprint: str, edition: int, report: ValidationReport, note: str | None
+) -> EditionTables | None:
+    """The tables an earlier call wrote, when made from the same inputs and intact."""
+    try:
+        stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+        if stamp["fingerprint"] != fingerprint:
+            return None
+        for name, digest in stamp["sha256"].items():
+            if sha256_of(folder / name) != digest:
+                return None
+        tables = {name: folder / file for name, file in stamp["tables"].items()}
+        scores = pd.read_csv(tables["dimension_scores"], comment="#")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    rejects = folder / stamp["rejects"] if stamp.get("rejects") else None
+    return EditionTables(edition, report, scores, tables, rejects, note)
 
 
 def tables_summary(result: EditionTables) -> str:

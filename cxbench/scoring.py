@@ -33,6 +33,7 @@ __all__ = [
     "METHODS",
     "MISSING_GROUP",
     "answer_matrix",
+    "complete_groups",
     "dimension_scores",
     "group_respondent_scores",
     "grouped_scores",
@@ -745,6 +746,54 @@ def group_respondent_scores(
         raise ParameterError("level", level, "must be 'dimension' or 'item'")
     scores["group"] = group_keys(scores, by)
     return scores.dropna(subset=["score"]).reset_index(drop=True), keys
+
+
+def complete_groups(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    by: str,
+    *,
+    level: str = "dimension",
+    min_n: int = DEFAULT_MIN_N,
+    method: Method = "sum_max",
+    min_answered: int | None = None,
+    id_column: str = ID_COLUMN,
+) -> list[str]:
+    """The groups of ``by`` the anonymity rule shows on every dimension (or statement),
+    in the reports' order: the groups that may have a report of their own.
+
+    The same groups as :attr:`cxbench.comparison.GroupComparison.complete_groups`,
+    decided the same way (:func:`cxbench.privacy.suppress_small_groups` on each
+    analysis's scored respondents) but without the statistics, so that planning a
+    report set costs no bootstrap.
+
+    Examples
+    --------
+    >>> from cxbench.instrument import load_instrument
+    >>> from cxbench.synthetic import generate_benchmark
+    >>> data = generate_benchmark(2023, n=60, seed=2)
+    >>> complete_groups(data, load_instrument(), "sector", min_n=6)  # Healthcare has 5
+    ['Finance', 'Insurance', 'Manufacturing', 'Online retail', 'Telecom', 'Travel & hospitality']
+    """
+    min_n = check_min_n(min_n)
+    scores, keys = group_respondent_scores(
+        data,
+        instrument,
+        by,
+        level=level,
+        method=method,
+        min_answered=min_answered,
+        id_column=id_column,
+    )
+    grouped = scores[scores["group"] != MISSING_GROUP]
+    counts = grouped.groupby([*keys, "group"], sort=False).size().rename("n").reset_index()
+    shown, _ = suppress_small_groups(counts, min_n, keys=keys)
+    if shown.empty:
+        return []
+    shown = sort_tidy(shown, instrument, [*keys, "group"])
+    analyses = len(scores[keys].drop_duplicates())
+    per_group = shown.groupby("group", sort=False).size()
+    return [str(group) for group, count in per_group.items() if count == analyses]
 
 
 def grouped_scores(

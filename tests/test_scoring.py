@@ -230,3 +230,25 @@ def _same_order_with_ties(a: np.ndarray, b: np.ndarray, tol: float = 1e-9) -> bo
     sa = np.where(np.abs(da) < tol, 0, np.sign(da))
     sb = np.where(np.abs(db) < tol, 0, np.sign(db))
     return bool(np.array_equal(sa, sb))
+
+
+@pytest.mark.parametrize(
+    ("n", "seed", "min_n", "level"),
+    [(60, 2, 6, "dimension"), (90, 5, 8, "dimension"), (45, 9, 4, "item"), (310, 2023, 5, "item")],
+)
+def test_complete_groups_are_the_comparisons_without_its_statistics(n, seed, min_n, level):
+    """Planning a report set asks which sectors may have a report: the answer must be
+    compare_groups' own, including complementary suppression and statement level."""
+    from cxbench.comparison import compare_groups
+    from cxbench.scoring import complete_groups
+    from cxbench.synthetic import generate_benchmark
+
+    data = generate_benchmark(2023, n=n, seed=seed)
+    data.loc[data.index[:3], "sector"] = None  # no group value: in no group
+    data.loc[data.index[3:7], "master_2"] = pd.NA  # a statement with fewer answers
+    inst = load_instrument()
+    expected = compare_groups(
+        data, inst, "sector", level=level, min_n=min_n, n_resamples=99
+    ).complete_groups
+    assert complete_groups(data, inst, "sector", level=level, min_n=min_n) == expected
+    assert expected  # the case is not empty

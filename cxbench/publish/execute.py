@@ -32,8 +32,14 @@ from .kernel import (
     worker_kernel,
     worker_kernel_alive,
 )
-from .manifest import lock_report_folder, write_manifest
-from .plan import ReportJob, ReportResult, name_digest, report_inputs
+from .manifest import (
+    job_fingerprint,
+    lock_report_folder,
+    read_manifest,
+    reusable,
+    write_manifest,
+)
+from .plan import ReportJob, ReportResult, check_parameters, name_digest, report_inputs
 
 __all__ = [
     "ReportSet",
@@ -386,19 +392,27 @@ def run_report_set(
     progress: bool = True,
     reuse_kernels: bool = True,
     on_result: Callable[[ReportResult], None] | None = None,
+    force: bool = False,
 ) -> ReportSet:
-    """Make an edition's report set: lock, mark the old manifest stale, tables, reports,
-    then the index and the manifest.
+    """Make an edition's report set: lock, mark the old manifest stale, tables, the
+    reports whose inputs changed, then the index and the manifest.
 
     In order: the edition's folder ``<out>/<edition>`` is locked
-    (:func:`lock_report_folder`); temporary
-    files of a killed run are removed, the old index is removed and the manifest is
-    replaced by a ``running`` one (every report ``pending``), so that a run that is
-    killed leaves no manifest calling a report ``ok`` that it did not make; ``tables``
-    (e.g. :func:`cxbench.report.write_edition_tables`) is called; the reports are made
-    (:func:`run_reports`); last, the index and the manifest describe every report with
-    its real status. SIGTERM or SIGINT stops the workers and their kernels, writes the
-    index and an ``interrupted`` manifest, and raises :class:`ReportSetInterrupted`.
+    (:func:`lock_report_folder`); each report's fingerprint is taken
+    (:func:`~cxbench.publish.manifest.job_fingerprint`) and a report made by an earlier
+    run from the same inputs, whose files are all still there unchanged, is kept as it
+    is (:func:`~cxbench.publish.manifest.reusable`; ``force`` makes every report
+    again); the parameters of the reports to make are checked
+    (:func:`~cxbench.publish.plan.check_parameters`) before anything is written;
+    temporary files of a killed run are removed; when a report is to be made, the old
+    index is removed and the manifest is replaced by a ``running`` one (the reports to
+    make ``pending``, the kept ones ``ok``), so that a run that is killed leaves no
+    manifest calling a report ``ok`` that is not complete; ``tables`` (e.g.
+    :func:`cxbench.report.write_edition_tables`) is called; the reports are made
+    (:func:`run_reports`); last, the index (rewritten only if it changed) and the
+    manifest describe every report with its real status. SIGTERM or SIGINT stops the
+    workers and their kernels, writes the index and an ``interrupted`` manifest, and
+    raises :class:`ReportSetInterrupted`.
 
     Parameters
     ----------
@@ -414,11 +428,16 @@ def run_report_set(
         Run under the lock before the reports; its result is ``ReportSet.tables``.
     n_jobs, pdf, progress, reuse_kernels, on_result
         As in :func:`run_reports`.
+    force : bool
+        Make every report, also those whose inputs have not changed.
 
     Raises
     ------
     ReportFolderBusyError
         When another run holds the folder; nothing is written then.
+    ParameterError
+        When a report to make has a parameter its notebook does not declare; nothing
+        is written then.
     ReportSetInterrupted
         On SIGTERM or SIGINT, after the index and the manifest are written.
     """
@@ -427,6 +446,16 @@ def run_report_set(
     with _stop_on_signals(), lock_report_folder(folder):
         out_dir = jobs[0].out_dir if jobs else None
         inputs = report_inputs(jobs) if jobs else []
+        digests: dict[Path, str] = {}
+        fingerprints = [job_fingerprint(job, digests, pdf=pdf) for job in jobs]
+        previous = {} if force or out_dir is None else read_manifest(out_dir)
+        kept: dict[int, ReportResult] = {}
+        for i, (job, fingerprint) in enumerate(zip(jobs, fingerprints, strict=True)):
+            result = reusable(job, fingerprint, previous)
+            if result is not None:
+                kept[i] = result
+        todo = [i for i in range(len(jobs)) if i not in kept]
+        check_parameters([jobs[i] for i in todo])
 
         def manifest(results: Sequence[ReportResult], status: str) -> Path:
             assert out_dir is not None
@@ -442,33 +471,44 @@ def run_report_set(
                 status=status,
             )
 
-        finished: dict[int, ReportResult] = {}
+        def pending(i: int) -> ReportResult:
+            return ReportResult(jobs[i], "pending", "", "", 0.0, fingerprint=fingerprints[i])
+
+        finished: dict[int, ReportResult] = dict(kept)
         table_result = None
         try:
             _remove_partials(folder)
             if out_dir is not None:
-                with contextlib.suppress(OSError):
-                    (out_dir / "index.html").unlink(missing_ok=True)
-                manifest([ReportResult(job, "pending", "", "", 0.0) for job in jobs], "running")
+                if todo:
+                    with contextlib.suppress(OSError):
+                        (out_dir / "index.html").unlink(missing_ok=True)
+                manifest([kept.get(i) or pending(i) for i in range(len(jobs))], "running")
             table_result = tables() if tables else None
             if not jobs:
                 return ReportSet([], table_result)
-            results = run_reports(
-                jobs,
-                n_jobs=n_jobs,
-                pdf=pdf,
-                progress=progress,
-                on_result=on_result,
-                reuse_kernels=reuse_kernels,
+            made = (
+                run_reports(
+                    [jobs[i] for i in todo],
+                    n_jobs=n_jobs,
+                    pdf=pdf,
+                    progress=progress,
+                    on_result=on_result,
+                    reuse_kernels=reuse_kernels,
+                )
+                if todo
+                else []
             )
-            finished = dict(enumerate(results))
+            for i, result in zip(todo, made, strict=True):
+                finished[i] = replace(result, fingerprint=fingerprints[i])
+            results = [finished[i] for i in range(len(jobs))]
             index = _write_index(results, edition, out_dir, table_result)
             return ReportSet(results, table_result, index, manifest(results, "finished"))
         except ReportSetInterrupted as exc:
-            finished.update(exc.results)
+            for position, result in exc.results.items():
+                finished[todo[position]] = replace(result, fingerprint=fingerprints[todo[position]])
             results = [finished.get(i) or _interrupted(j, exc.signum) for i, j in enumerate(jobs)]
-            made = sum(r.status == "ok" for r in results)
-            detail = f"; {made} of {len(results)} reports made"
+            made_count = sum(r.status == "ok" for r in results)
+            detail = f"; {made_count} of {len(results)} reports made"
             if out_dir is not None:
                 _write_index(results, edition, out_dir, table_result)
                 path = manifest(results, "interrupted")
@@ -542,6 +582,7 @@ def make_report_set(
     pdf: bool = False,
     progress: bool = True,
     reuse_kernels: bool = True,
+    force: bool = False,
 ) -> ReportSet:
     """``cxbench report``: an edition's tables and reports (or scorecards), planned and
     checked first (:func:`~cxbench.publish.plan.plan_reports`,
@@ -577,6 +618,9 @@ def make_report_set(
         Write the tables and run no notebook.
     n_jobs, pdf, progress, reuse_kernels
         As in :func:`run_reports`.
+    force : bool
+        Make every report again, also those whose inputs have not changed since the
+        run that made them (:func:`run_report_set`).
 
     Returns
     -------
@@ -620,6 +664,7 @@ def make_report_set(
             min_n=min_n,
             notebooks=notebooks,
             labels=labels,
+            check=False,  # run_report_set checks the reports it makes
         )
     elif not tables_only:
         # every parameter checked before anything runs
@@ -637,6 +682,7 @@ def make_report_set(
             labels=labels,
             weights=weights,
             exclude_flagged=exclude_flagged,
+            check=False,  # run_report_set checks the reports it makes
         )
     notes = []
     if jobs and not scorecards:
@@ -669,10 +715,12 @@ def make_report_set(
             min_answered=min_answered,
             min_n=min_n,
             exclude_flagged=exclude_flagged and not scorecards,
+            reuse=not force,
         ),
         n_jobs=n_jobs,
         pdf=pdf,
         progress=progress,
         reuse_kernels=reuse_kernels,
+        force=force,
     )
     return replace(made, notes=tuple(notes))

@@ -241,4 +241,4 @@ def write_index(
         f"{note_html}</header>"
         f"<main>{''.join(sections)}</main></body></html>"
     )
-    return write_atomic(out_dir / "index.html", page, what="index")
+    return write_atomic(out_dir / "index.html", page, what="index", keep_same=True)

@@ -1,6 +1,7 @@
 """The manifest of a report set (:func:`write_manifest`: parameters, status and times of
-each run, the sha256 of every input, versions) and the lock that keeps two runs out of
-one folder (:func:`lock_report_folder`)."""
+each run, the sha256 of every input and output, versions), the fingerprint that tells
+whether a report must be made again (:func:`job_fingerprint`, :func:`reusable`), and the
+lock that keeps two runs out of one folder (:func:`lock_report_folder`)."""
 
 from __future__ import annotations
 
@@ -13,24 +14,116 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CxbenchError, UnusableFileError
-from ..files import write_atomic
-from .plan import ReportResult
+from ..files import code_fingerprint, sha256_of, write_atomic
+from .plan import ReportJob, ReportResult, job_inputs
 
 __all__ = [
     "LOCK_NAME",
     "ReportFolderBusyError",
+    "code_fingerprint",
+    "job_fingerprint",
     "lock_report_folder",
+    "read_manifest",
+    "reusable",
     "sha256_of",
     "write_manifest",
 ]
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def job_fingerprint(job: ReportJob, digests: dict[Path, str], *, pdf: bool = False) -> str:
+    """The digest of everything a report is made from: cxbench and its libraries
+    (:func:`code_fingerprint`), the report's kind, name, language, title and parameters,
+    whether a PDF is made, and the sha256 of every file it reads
+    (:func:`~cxbench.publish.plan.job_inputs`, looked up in ``digests``, which holds
+    each input's sha256 once per run).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cxbench.publish.plan import NOTEBOOKS
+    >>> job = ReportJob("scorecard-x", "scorecard", "x", "en", NOTEBOOKS / "scorecard.ipynb",
+    ...                 {"data_path": "data", "instrument": "digital-cx-2023",
+    ...                  "edition": 2023}, Path(tempfile.mkdtemp()))
+    >>> first = job_fingerprint(job, {})
+    >>> first == job_fingerprint(job, {}), first == job_fingerprint(job, {}, pdf=True)
+    (True, False)
+    """
+    inputs = {}
+    for path in job_inputs(job):
+        path = path.resolve()
+        if path not in digests and path.is_file():
+            digests[path] = sha256_of(path)
+        inputs[str(path)] = digests.get(path, "missing")
+    payload = {
+        "code": code_fingerprint(),
+        "job": [job.kind, job.name, job.language, job.title],
+        "parameters": job.parameters,
+        "pdf": pdf,
+        "inputs": inputs,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_manifest(out_dir: str | Path) -> dict[str, Any]:
+    """The report set's last manifest, or an empty one when there is none or it cannot
+    be read (then nothing is reused).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_manifest(tempfile.mkdtemp())
+    {}
+    """
+    try:
+        manifest = json.loads((Path(out_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def reusable(job: ReportJob, fingerprint: str, previous: dict[str, Any]) -> ReportResult | None:
+    """The previous run's result of ``job`` when it can stand: it was made (``ok``) from
+    inputs with the same ``fingerprint``, and every file it wrote is still there with
+    the sha256 recorded then. Otherwise None: the report is made again.
+
+    Examples
+    --------
+    >>> job = ReportJob("x", "sector", "X", "en", Path("n.ipynb"), {}, Path("out"))
+    >>> reusable(job, "abc", {}) is None
+    True
+    """
+    out_dir = Path(job.out_dir)
+    for record in previous.get("reports", []):
+        if not isinstance(record, dict) or (
+            record.get("name"),
+            record.get("language"),
+        ) != (job.name, job.language):
+            continue
+        digests = record.get("output_sha256")
+        if (
+            record.get("status") != "ok"
+            or record.get("fingerprint") != fingerprint
+            or not isinstance(digests, dict)
+            or sorted(digests) != sorted(record.get("outputs", []))
+        ):
+            return None
+        for name, digest in digests.items():
+            path = out_dir / name
+            if not path.is_file() or sha256_of(path) != digest:
+                return None
+        return ReportResult(
+            job,
+            "ok",
+            str(record.get("started", "")),
+            str(record.get("finished", "")),
+            float(record.get("seconds", 0.0)),
+            outputs=[str(out_dir / name) for name in digests],
+            timings=dict(record.get("timings") or {}),
+            fingerprint=fingerprint,
+            reused=True,
+        )
+    return None
 
 
 def write_manifest(
@@ -91,12 +184,26 @@ def write_manifest(
                 "timings": r.timings,
                 "outputs": [Path(o).relative_to(out_dir).as_posix() for o in r.outputs],
                 "error": r.error,
+                "fingerprint": r.fingerprint,
+                "reused": r.reused,
+                "output_sha256": _output_digests(r, out_dir),
             }
             for r in results
         ],
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     return write_atomic(out_dir / "manifest.json", text, what="manifest")
+
+
+def _output_digests(result: ReportResult, out_dir: Path) -> dict[str, str]:
+    """The sha256 of each file a finished report wrote (none for one not made)."""
+    if result.status != "ok":
+        return {}
+    return {
+        Path(o).relative_to(out_dir).as_posix(): sha256_of(Path(o))
+        for o in result.outputs
+        if Path(o).is_file()
+    }
 
 
 #: The lock file of a run, in the edition's folder.

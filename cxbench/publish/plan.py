@@ -27,6 +27,7 @@ __all__ = [
     "check_parameters",
     "distinct_names",
     "instrument_parameter",
+    "job_inputs",
     "name_digest",
     "plan_reports",
     "plan_scorecards",
@@ -82,6 +83,8 @@ class ReportResult:
     failing_cell: str = ""
     outputs: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    fingerprint: str = ""  # of the report's inputs (cxbench.publish.manifest)
+    reused: bool = False  # unchanged since the run that made it: not rebuilt
 
 
 #: The longest file name (without extension) a report gets, in bytes (ASCII).
@@ -277,6 +280,7 @@ def plan_reports(
     labels: str | Path | None = None,
     weights: str | Path | None = None,
     exclude_flagged: bool = False,
+    check: bool = True,
 ) -> list[ReportJob]:
     """The jobs of an edition's report set, every parameter checked first.
 
@@ -316,6 +320,11 @@ def plan_reports(
         Leave the respondents the careless-response screening flags out of every
         report (:func:`cxbench.screening.exclude_flagged`); the sectors shown are those
         that keep ``min_n`` respondents.
+    check : bool
+        Check the jobs' parameters against the notebooks (:func:`check_parameters`);
+        :func:`~cxbench.publish.execute.run_report_set` checks the jobs it runs, so
+        ``cxbench report`` leaves it to that, and a set with nothing to rebuild never
+        loads papermill.
 
     Returns
     -------
@@ -331,9 +340,9 @@ def plan_reports(
         folder, commentary or labels that do not validate, data that cannot be read.
     """
     from ..commentary import load_commentary
-    from ..comparison import compare_groups
     from ..editions import edition_inputs
     from ..instrument import load_instrument
+    from ..scoring import complete_groups
     from ..validation import load_responses
 
     inst = load_instrument(instrument)
@@ -362,8 +371,7 @@ def plan_reports(
 
         weight_respondents(responses.data, load_population(weights))
         weighting = {"weights_path": str(Path(weights).resolve())}
-    comparison = compare_groups(responses.data, inst, sector_column, min_n=min_n, n_resamples=99)
-    available = comparison.complete_groups
+    available = complete_groups(responses.data, inst, sector_column, min_n=min_n)
     if sectors is None:
         chosen = available
     else:
@@ -434,7 +442,7 @@ def plan_reports(
                     out_dir=out_dir,
                 )
             )
-    return check_parameters(jobs)
+    return check_parameters(jobs) if check else jobs
 
 
 def check_parameters(jobs: Sequence[ReportJob]) -> list[ReportJob]:
@@ -457,6 +465,8 @@ def check_parameters(jobs: Sequence[ReportJob]) -> list[ReportJob]:
     ...
     cxbench.errors.ParameterError: parameters='colour': scorecard.ipynb declares no such ...
     """
+    if not jobs:  # nothing to run: papermill is not even loaded
+        return []
     import papermill as pm
 
     declared: dict[Path, set[str]] = {}
@@ -493,11 +503,12 @@ def plan_scorecards(
     min_n: int = DEFAULT_MIN_N,
     notebooks: str | Path = NOTEBOOKS,
     labels: str | Path | None = None,
+    check: bool = True,
 ) -> list[ReportJob]:
     """One scorecard job per participant, in the participant's language when the data
     carry one (column ``language_column``) and it is one of ``languages``, else in the
     first of ``languages`` (default: the instrument's, :func:`report_languages`).
-    ``labels`` as for :func:`plan_reports`.
+    ``labels`` and ``check`` as for :func:`plan_reports`.
 
     Raises
     ------
@@ -556,28 +567,76 @@ def plan_scorecards(
                 out_dir=out_dir,
             )
         )
-    return check_parameters(jobs)
+    return check_parameters(jobs) if check else jobs
+
+
+def job_inputs(job: ReportJob, cache: dict[Any, Any] | None = None) -> list[Path]:
+    """The files one report reads: its notebook; the edition's data file, and those of
+    the editions before it (trends), with their sidecars (``.meta.yaml``,
+    ``.columns.yaml``); the instrument, labels and population files; and, for a report
+    with commentary, the panel and the commentary files that have an answer in its
+    language, so that an edited Turkish answer rebuilds only the Turkish reports.
+
+    ``cache`` (any dict, shared across the jobs of a set) keeps what is read once: the
+    commentary's languages per file, the instruments.
+
+    Examples
+    --------
+    >>> job = ReportJob("scorecard-x", "scorecard", "x", "en", NOTEBOOKS / "scorecard.ipynb",
+    ...                 {"data_path": "data", "instrument": "digital-cx-2023",
+    ...                  "edition": 2023}, Path("out"))
+    >>> sorted(p.name for p in job_inputs(job))  # doctest: +NORMALIZE_WHITESPACE
+    ['benchmark_2022.csv', 'benchmark_2022.meta.yaml', 'benchmark_2023.csv',
+     'benchmark_2023.meta.yaml', 'scorecard.ipynb']
+    """
+    from ..commentary import load_commentary
+    from ..editions import find_edition_files
+    from ..instrument import load_instrument
+
+    cache = {} if cache is None else cache
+    parameters = job.parameters
+    paths = {Path(job.notebook)}
+    data = Path(parameters["data_path"])
+    edition = int(parameters["edition"])
+    if data.is_dir():
+        for year, path in find_edition_files(data).items():
+            if year <= edition:
+                paths.add(path)
+                paths |= {
+                    sidecar
+                    for suffix in (".meta.yaml", ".columns.yaml")
+                    if (sidecar := path.with_name(path.stem + suffix)).is_file()
+                }
+    key = ("instrument", str(parameters["instrument"]))
+    if key not in cache:
+        cache[key] = load_instrument(parameters["instrument"])
+    instrument = cache[key]
+    if instrument.source and Path(instrument.source).is_file():
+        paths.add(Path(instrument.source))
+    for name in ("labels_path", "weights_path"):
+        if parameters.get(name):
+            paths.add(Path(parameters[name]))
+    if "commentary_path" in parameters:
+        folder = Path(parameters["commentary_path"]) / str(edition)
+        key = ("commentary", str(folder), instrument.id)
+        if key not in cache:
+            languages: dict[Path, set[str]] = {}
+            if folder.is_dir():
+                for entry in load_commentary(folder, instrument).entries:
+                    languages.setdefault(Path(entry.source.rsplit(":", 1)[0]), set()).add(
+                        entry.language
+                    )
+            cache[key] = languages
+        languages = cache[key]
+        if folder.is_dir():
+            for path in folder.iterdir():
+                read = path.name == "panel.yaml" or path.suffix in (".yaml", ".yml", ".md")
+                if read and (path not in languages or job.language in languages[path]):
+                    paths.add(path)
+    return sorted(paths)
 
 
 def report_inputs(jobs: Sequence[ReportJob]) -> list[Path]:
-    """Every file the jobs read: notebooks, data files, commentary, the instrument,
-    the labels, the population file."""
-    from ..instrument import load_instrument
-
-    paths: set[Path] = set()
-    for job in jobs:
-        paths.add(job.notebook)
-        data = Path(job.parameters["data_path"])
-        paths |= {p for p in data.glob("benchmark_*") if p.is_file()}
-        paths |= set(data.glob("benchmark_*.meta.yaml"))
-        if "commentary_path" in job.parameters:
-            folder = Path(job.parameters["commentary_path"]) / str(job.parameters["edition"])
-            if folder.is_dir():
-                paths |= {p for p in folder.iterdir() if p.is_file()}
-        source = load_instrument(job.parameters["instrument"]).source
-        if source and Path(source).is_file():
-            paths.add(Path(source))
-        for name in ("labels_path", "weights_path"):
-            if job.parameters.get(name):
-                paths.add(Path(job.parameters[name]))
-    return sorted(paths)
+    """Every file the jobs read (:func:`job_inputs`)."""
+    cache: dict[Any, Any] = {}
+    return sorted({path for job in jobs for path in job_inputs(job, cache)})
