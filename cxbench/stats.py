@@ -40,13 +40,18 @@ DEFAULT_SEED = 2023
 DEFAULT_RESAMPLES = 9999
 
 
-def _stream_seed(seed: int, *parts: object) -> np.random.Generator:
-    """A generator seeded by ``seed`` and a stable hash of ``parts``.
+def _stream_seed(
+    seed: int, *parts: object, values: np.ndarray | None = None
+) -> np.random.Generator:
+    """A generator seeded by ``seed``, a stable hash of ``parts`` and of ``values``.
 
-    Each group's resamples then depend only on the seed and the group's own name, so a
-    group's interval is the same whichever other groups are analysed with it.
+    :func:`group_statistics` seeds each group's resamples with the analysis (the
+    dimension or statement) and the group's own scores, sorted, never its name: a
+    group's interval is then the same whichever other groups are analysed with it, and
+    in every report language, where its name is translated.
     """
-    key = zlib.crc32("\x1f".join(map(str, parts)).encode("utf-8"))
+    text = "\x1f".join(map(str, parts)).encode("utf-8")
+    key = zlib.crc32(values.tobytes(), zlib.crc32(text)) if values is not None else zlib.crc32(text)
     return np.random.default_rng([int(seed), key])
 
 
@@ -138,7 +143,8 @@ def group_statistics(
         The score column; NaN scores are left out.
     confidence, n_resamples, seed
         For :func:`bootstrap_ci`; each interval's random stream depends only on the
-        seed, the keys and the group's name.
+        seed, the keys and the group's own scores (not its name, so a group translated
+        into another language keeps its interval).
 
     Returns
     -------
@@ -165,12 +171,13 @@ def group_statistics(
     scored = scores.dropna(subset=[value])
     records = []
     for key_values, frame in scored.groupby([*keys, group], sort=False):
-        x = frame[value].to_numpy(dtype=float)
+        # sorted: the interval depends on the scores, not on the rows' order or the name
+        x = np.sort(frame[value].to_numpy(dtype=float))
         low, high = bootstrap_ci(
             x,
             confidence=confidence,
             n_resamples=n_resamples,
-            rng=_stream_seed(seed, *key_values),
+            rng=_stream_seed(seed, *key_values[:-1], values=x),
         )
         records.append(
             (*key_values, len(x), x.mean(), x.std(ddof=1) if len(x) > 1 else np.nan, low, high)

@@ -62,6 +62,10 @@ CHART_RC = {
     "axes.spines.right": False,
     "legend.frameon": False,
     "text.parse_math": False,  # names from data may contain "$"
+    # every chart lays itself out (constrained): drawn once, with this margin, it needs
+    # no second "tight" pass when a notebook shows it
+    "figure.constrained_layout.w_pad": 0.1,
+    "figure.constrained_layout.h_pad": 0.1,
 }
 #: savefig reads these when the figure is written, outside :func:`chart_style`: pinned
 #: so that a session's own settings (a transparent or "tight" default) cannot change the

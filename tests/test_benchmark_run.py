@@ -46,7 +46,18 @@ def test_the_baseline_loop_runs_every_report_through_papermill_and_nbconvert(ben
     for words, job in zip(papermill, jobs, strict=True):
         assert words[1] == job.notebook.name
         assert words[2] == f"$OUT/{job.language}/{job.name}.ipynb"
-        assert words[3] == "-y" and yaml.safe_load(words[4]) == job.parameters
+        assert words[3] == "-y"
+        parameters = yaml.safe_load(words[4])
+        assert parameters.keys() == job.parameters.keys()
+        for key, value in job.parameters.items():
+            if key.endswith("_path"):  # relative to the notebooks: the script runs anywhere
+                assert not Path(parameters[key]).is_absolute()
+                assert (ROOT / "notebooks" / parameters[key]).resolve() == Path(value).resolve()
+            else:
+                assert parameters[key] == value
+    # the clone is the script's own (two folders up) unless REPO says otherwise
+    assert 'REPO="${REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"' in script
+    assert 'cd "$REPO/notebooks"' in script and "/work" not in script.split("\n", 6)[5]
 
 
 def _executed(path: Path, cells: list[tuple[str, list[str], float]]) -> None:

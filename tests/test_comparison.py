@@ -864,3 +864,22 @@ def test_overall_rows_follow_the_instrument_not_the_first_respondent():
     data.loc[first, [i.id for i in INST.dimension("measure").items]] = pd.NA
     result = compare_groups(data, INST, "sector", min_n=5, n_resamples=RESAMPLES)
     assert list(result.overall["dimension"]) == [d.id for d in INST.dimensions]
+
+
+def test_a_groups_interval_is_the_same_whatever_its_name_or_the_rows_order():
+    """The bootstrap of a group is seeded by its scores, not its name: a sector keeps
+    its interval in every report language, where its name is translated."""
+    inst = load_instrument()
+    data = generate_benchmark(2023, n=200, seed=12)
+    english = compare_groups(data, inst, "sector", n_resamples=999)
+    renamed = data.assign(sector=data["sector"].map(lambda s: f"«{s}» (tr)"))
+    renamed = renamed.sample(frac=1.0, random_state=3)  # and the rows in another order
+    turkish = compare_groups(renamed, inst, "sector", n_resamples=999)
+    a = english.groups.assign(group=english.groups["group"].map(lambda s: f"«{s}» (tr)"))
+    columns = ["dimension", "group", "n", "mean", "ci_low", "ci_high"]
+    a = a[columns].sort_values(["dimension", "group"]).reset_index(drop=True)
+    b = turkish.groups[columns].sort_values(["dimension", "group"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+    # another seed draws other resamples: the test can tell streams apart
+    other = compare_groups(data, inst, "sector", n_resamples=999, seed=7)
+    assert not np.allclose(other.groups["ci_low"], english.groups["ci_low"])
