@@ -7,14 +7,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 KERNEL := $(VENV)/share/jupyter/kernels/python3/kernel.json
 
-.PHONY: install report test lint format clean browser benchmark
+.PHONY: install report test lint format clean browser benchmark benchmark-quick lock
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# uv installs the locked versions (requirements.lock, from `make lock`) in seconds where
+# pip takes a minute or more; then cxbench itself, editable, without resolving again
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[notebooks,pdf,test]"
+	$(BIN)/python -m pip install --quiet "uv>=0.5"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	# the notebooks' kernelspec is "python3": register this environment's under that name
 	test -f $(KERNEL) || $(BIN)/python -m ipykernel install --sys-prefix --name python3 \
 		--display-name "Python 3 (cxbench)"
@@ -26,6 +29,15 @@ report: $(STAMP)
 # the performance benchmark (about 45 minutes): tables to benchmarks/results/ and README.md
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py --readme
+
+# under five minutes: start-up, and the English benchmark report + 2 sectors vs the loop
+benchmark-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
+
+# the exact versions every install uses (the stored notebook outputs depend on them)
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra notebooks --extra pdf --extra test \
+		--python-version 3.11 --universal --quiet -o requirements.lock
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

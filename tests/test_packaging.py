@@ -76,6 +76,30 @@ def test_the_lazy_api_is_the_stubs():
     assert done.stdout.strip() == "[]"
 
 
+def test_the_lock_pins_every_requirement_within_its_range():
+    """``make`` installs requirements.lock (uv); it must pin every dependency of
+    pyproject.toml, runtime and extras, at a version the range admits (``make lock``
+    after a change to pyproject.toml)."""
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(("#", " ")):
+            name, _, rest = line.partition("==")
+            pins[name.strip().lower().replace("_", "-")] = Version(rest.split(";")[0].strip())
+    project = _pyproject()["project"]
+    extras = [text for group in project["optional-dependencies"].values() for text in group]
+    wanted = [*project["dependencies"], *extras]
+    for text in wanted:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in requirements.lock: run make lock"
+        assert pins[name] in requirement.specifier, f"{name}=={pins[name]} not in {text}"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-r requirements.lock" in makefile
+
+
 def test_ci_runs_the_readme_test_command():
     """`.ci/run` calls `make test`, the README's test command."""
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
