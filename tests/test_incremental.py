@@ -191,6 +191,13 @@ def test_only_a_finished_intact_report_with_the_same_fingerprint_is_kept(tmp_pat
     assert reusable(job, "f1", {"reports": [record]}) is None  # the file changed
     html.unlink()
     assert reusable(job, "f1", {"reports": [record]}) is None  # the file is gone
+    # a manifest edited to point outside the set is not followed, though the file is there
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere.html"
+    elsewhere.write_text("<p>report</p>", encoding="utf-8")
+    name = f"../{elsewhere.name}"
+    outside = record | {"outputs": [name], "output_sha256": {name: sha256_of(elsewhere)}}
+    assert (tmp_path / name).is_file()
+    assert reusable(job, "f1", {"reports": [outside]}) is None
     # a manifest that cannot be read is no manifest
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
     assert read_manifest(tmp_path) == {}

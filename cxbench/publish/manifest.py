@@ -110,6 +110,8 @@ def reusable(job: ReportJob, fingerprint: str, previous: dict[str, Any]) -> Repo
             return None
         for name, digest in digests.items():
             path = out_dir / name
+            if Path(name).is_absolute() or ".." in Path(name).parts:
+                return None  # a manifest edited by hand points outside the set
             if not path.is_file() or sha256_of(path) != digest:
                 return None
         return ReportResult(
