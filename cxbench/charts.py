@@ -42,6 +42,7 @@ from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, group_name, translate
 from .instrument import Instrument
 from .privacy import check_shown
+from .runcache import cached_render
 from .scorecard import Scorecard
 from .theme import ACCENT, GUIDE, MUTED, REFERENCE, SAVE_RC, TRACK, chart_style, palette
 
@@ -153,6 +154,7 @@ def _canvas(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes
     return ax.figure, ax
 
 
+@cached_render
 def plot_dimension_scores(
     overall: pd.DataFrame,
     instrument: Instrument,
@@ -276,6 +278,7 @@ def plot_dimension_scores(
     return fig
 
 
+@cached_render
 def plot_group_heatmap(
     groups: pd.DataFrame,
     instrument: Instrument,
@@ -433,6 +436,7 @@ def _likert_colors(points: int) -> list:
     return colors
 
 
+@cached_render
 def plot_likert(
     distribution: pd.DataFrame,
     instrument: Instrument,
@@ -558,6 +562,7 @@ def plot_likert(
     return fig
 
 
+@cached_render
 def plot_group_ranking(
     groups: pd.DataFrame,
     instrument: Instrument,
@@ -726,6 +731,7 @@ def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
     return path
 
 
+@cached_render
 def plot_trend(
     trend: pd.DataFrame,
     instrument: Instrument,
@@ -796,6 +802,7 @@ def plot_trend(
     return fig
 
 
+@cached_render
 def plot_scorecard(
     card: Scorecard,
     instrument: Instrument,
@@ -857,6 +864,7 @@ def plot_scorecard(
     return fig
 
 
+@cached_render
 def plot_stage_distribution(
     overall: pd.DataFrame,
     instrument: Instrument,

@@ -40,6 +40,7 @@ from ._checks import (
 from .errors import ParameterError
 from .instrument import Instrument
 from .privacy import MISSING_GROUP, suppress_small_groups
+from .runcache import cached_result
 from .scoring import Method, group_respondent_scores, sort_tidy
 from .stats import (
     DEFAULT_RESAMPLES,
@@ -348,6 +349,7 @@ def _fingerprint(data: pd.DataFrame, columns: Sequence[str], *settings: Any) -> 
     return digest.hexdigest()
 
 
+@cached_result
 def _compare_groups(
     data: pd.DataFrame,
     instrument: Instrument,

@@ -15,6 +15,7 @@ import html
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -251,6 +252,20 @@ def test_same_inputs_same_report(report_set, tmp_path):
     again = run_report(dataclasses.replace(job, out_dir=tmp_path))
     assert again.status == "ok"
     assert again.job.html.read_bytes() == job.html.read_bytes()
+
+
+def test_reports_that_share_the_run_cache_are_the_reports_made_alone(report_set, tmp_path):
+    # one worker: the second sector report takes the comparison, the dimension chart and
+    # the chart of every statement's answers from the first (cxbench.runcache)
+    jobs, _, _ = report_set
+    pair = [dataclasses.replace(j, out_dir=tmp_path / "run") for j in jobs if j.kind == "sector"]
+    pair = [j for j in pair if j.language == "ru"]
+    caches = set(Path(tempfile.gettempdir()).glob("cxbench-run-*"))
+    made = run_reports(pair, n_jobs=1, progress=False)
+    alone = run_report(dataclasses.replace(pair[1], out_dir=tmp_path / "alone"))
+    assert [r.status for r in [*made, alone]] == ["ok", "ok", "ok"]
+    assert alone.job.html.read_bytes() == pair[1].html.read_bytes()
+    assert set(Path(tempfile.gettempdir()).glob("cxbench-run-*")) <= caches  # removed
 
 
 def test_pdf_is_written_offline(report_set, tmp_path):

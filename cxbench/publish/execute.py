@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +24,7 @@ from typing import Any
 from .._checks import DEFAULT_MIN_N, ID_COLUMN
 from ..errors import CxbenchError, ParameterError, UnusableFileError
 from ..files import write_atomic
+from ..runcache import RUN_CACHE_ENV
 from .html import error_page, export_html, write_index
 from .kernel import (
     KERNEL_NAME,
@@ -74,10 +77,12 @@ def _stop_worker(signum: int, frame: object) -> None:
     os._exit(128 + signum)
 
 
-def _init_worker(parent: int) -> None:
+def _init_worker(parent: int, cache: str) -> None:
     """Start of a :func:`run_reports` worker: killed when the parent ends (its kernel,
     see ``_KERNEL_SETUP``, is killed in turn when the worker ends), stopping its kernels
-    on SIGTERM, and leaving Ctrl-C to the parent (which stops the workers itself)."""
+    on SIGTERM, and leaving Ctrl-C to the parent (which stops the workers itself); its
+    kernels share the run's ``cache`` folder (:mod:`cxbench.runcache`)."""
+    os.environ[RUN_CACHE_ENV] = cache
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
     die_with_parent(parent, signal.SIGKILL)
@@ -124,6 +129,9 @@ def _execute(
                 kernel_name=KERNEL_NAME,
                 progress_bar=False,
                 log_output=False,
+                # one write at the end (or at a failing cell), not two after every cell:
+                # the file is a temporary one that nobody reads before it is complete
+                request_save_on_cell_execute=False,
                 **options,
             )
         finally:
@@ -305,8 +313,9 @@ def run_reports(
 
     n_jobs = n_jobs or os.cpu_count() or 1
     results: dict[int, ReportResult] = {}
+    cache = tempfile.mkdtemp(prefix="cxbench-run-")  # what the reports share, this run only
     pool = ProcessPoolExecutor(
-        max_workers=n_jobs, initializer=_init_worker, initargs=(os.getpid(),)
+        max_workers=n_jobs, initializer=_init_worker, initargs=(os.getpid(), cache)
     )
     bar = tqdm(total=len(jobs), unit="report", disable=not progress, desc="reports")
     try:
@@ -329,9 +338,11 @@ def run_reports(
         if isinstance(exc, ReportSetInterrupted):
             exc.results.update(results)
         raise
+    else:
+        pool.shutdown(wait=True)
     finally:
         bar.close()
-    pool.shutdown(wait=True)
+        shutil.rmtree(cache, ignore_errors=True)
     return [results[i] for i in range(len(jobs))]
 
 

@@ -145,10 +145,13 @@ del _cxbench_setup
 # Run before every notebook in a reused kernel.
 _KERNEL_RESET = """\
 def _cxbench_reset(cwd):
-    import os, sys, warnings
+    import gc, os, sys, warnings
     import matplotlib
     state = sys.modules["_cxbench_kernel_state"]
-    get_ipython().reset(new_session=True)
+    get_ipython().reset(new_session=True)  # ends with a full garbage collection
+    # what is left is what the kernel keeps (modules, their caches): out of later
+    # collections, which would otherwise walk all of it again and again
+    gc.freeze()
     os.chdir(cwd)
     warnings.filters[:] = state.filters
     warnings._filters_mutated()
