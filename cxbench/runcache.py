@@ -265,7 +265,7 @@ def cached_render(plot: F) -> F:
     >>> @cached_render
     ... def empty(width):
     ...     return Figure(figsize=(width, 1))
-    >>> empty(2).get_figwidth()
+    >>> float(empty(2).get_figwidth())
     2.0
     """
 

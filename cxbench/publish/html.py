@@ -4,11 +4,12 @@ index of a set (:func:`write_index`); every page written atomically."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -28,18 +29,13 @@ __all__ = [
 ]
 
 
-def export_html(notebook: dict | Path, path: Path, language: str, title: str) -> Path:
-    """Write an executed notebook as reader-facing HTML: no code, no prompts, no
-    developer cells (tag ``remove-cell``), images embedded, ``<html lang>`` set.
-
-    The page is written atomically (:func:`cxbench.files.write_atomic`): a full disk
-    raises :class:`~cxbench.errors.UnusableFileError` and leaves no partial page.
-    """
-    import nbformat
+@functools.cache
+def _exporter() -> Any:
+    """The HTML exporter, made once per process: it compiles its templates when made,
+    which takes longer than exporting a scorecard."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, Path) else notebook
     # the parameter cells have no output, and papermill gives the injected one a new
     # random id on every run: leaving them out keeps the HTML the same run after run
     remover = TagRemovePreprocessor(
@@ -52,7 +48,20 @@ def export_html(notebook: dict | Path, path: Path, language: str, title: str) ->
         embed_images=True,
     )
     exporter.register_preprocessor(remover, enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return exporter
+
+
+def export_html(notebook: dict | Path, path: Path, language: str, title: str) -> Path:
+    """Write an executed notebook as reader-facing HTML: no code, no prompts, no
+    developer cells (tag ``remove-cell``), images embedded, ``<html lang>`` set.
+
+    The page is written atomically (:func:`cxbench.files.write_atomic`): a full disk
+    raises :class:`~cxbench.errors.UnusableFileError` and leaves no partial page.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, Path) else notebook
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     body = re.sub(r"<html[^>]*>", f'<html lang="{language}">', body, count=1)
     body = re.sub(
         r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", body, count=1, flags=re.S
