@@ -83,7 +83,7 @@ def _feed(h: Any, value: Any) -> None:
     elif isinstance(value, np.generic):
         h.update(repr(value.item()).encode())
     elif isinstance(value, pd.DataFrame):
-        _feed(h, [str(c) for c in value.columns])
+        _feed(h, [repr(c) for c in value.columns])
         _feed(h, [str(t) for t in value.dtypes])
         _feed(h, list(value.index.names))
         _feed(h, dict(value.attrs))
@@ -92,6 +92,10 @@ def _feed(h: Any, value: Any) -> None:
             _feed(h, value.iloc[:, column])
     elif isinstance(value, pd.Series):
         h.update(repr((value.name, str(value.dtype), len(value))).encode())
+        if isinstance(value.dtype, pd.CategoricalDtype):  # the order of the categories
+            _feed(h, [value.dtype.categories.tolist(), value.dtype.ordered])
+        elif value.dtype == object:  # pandas hashes 1 and "1" alike
+            h.update(pd.api.types.infer_dtype(value, skipna=False).encode())
         try:
             h.update(pd.util.hash_pandas_object(value, index=False).to_numpy().tobytes())
         except TypeError as exc:  # values pandas cannot hash (lists in cells ...)

@@ -39,12 +39,28 @@ FRAME = pd.DataFrame({"group": ["a", "b"], "score": [1.5, 2.0]})
         FRAME.set_axis([1, 2]),  # the index
         FRAME[["score", "group"]],  # the column order
         FRAME.iloc[:1],  # a row fewer
+        FRAME.assign(score=["1.5", "2.0"]),  # text, not numbers
     ],
-    ids=["value", "column", "dtype", "index", "order", "rows"],
+    ids=["value", "column", "dtype", "index", "order", "rows", "text"],
 )
 def test_a_call_key_sees_every_difference_in_a_frame(other):
     assert call_key("f", (FRAME,), {}) == call_key("f", (FRAME.copy(),), {})
     assert call_key("f", (FRAME,), {}) != call_key("f", (other,), {})
+
+
+def test_a_call_key_sees_the_order_of_categories():
+    # pandas hashes a categorical's values, not the order of its categories (which is
+    # the order of the groups in a chart)
+    ab = FRAME.assign(group=pd.Categorical(["a", "b"], categories=["a", "b"]))
+    ba = FRAME.assign(group=pd.Categorical(["a", "b"], categories=["b", "a"]))
+    assert call_key("f", (ab,), {}) != call_key("f", (ba,), {})
+
+
+def test_a_call_key_tells_a_number_from_its_text():
+    # pandas hashes the object values 1 and "1" alike
+    names = FRAME.assign(group=["1", "b"])
+    mixed = FRAME.assign(group=[1, "b"])
+    assert call_key("f", (names,), {}) != call_key("f", (mixed,), {})
 
 
 def test_a_call_key_sees_names_keywords_and_nested_values():
