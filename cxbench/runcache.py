@@ -13,7 +13,8 @@ variable :data:`RUN_CACHE_ENV`), removed when the run ends. In it:
 - :func:`cached_render` keeps a chart's rendered image, keyed by the same digest of
   the plotting call, by what it was rendered with (format, resolution) and by
   matplotlib's settings at both moments: the figure is still made and returned, but
-  it is drawn once per run instead of once per report.
+  it is drawn once per run instead of once per report. A figure changed after the
+  call (a notebook adding a title) is drawn as it is, and not kept.
 
 Outside a report run (a notebook, a script) the variable is not set and nothing is
 cached: both decorators call the function as it is. An argument whose value cannot
@@ -239,7 +240,9 @@ def _render_canvas() -> type:
 
         def print_figure(self, filename: Any, *args: Any, **kwargs: Any) -> Any:
             made = getattr(self.figure, "_cxbench_render_key", None)
-            if made is None or args or not hasattr(filename, "write"):
+            # a figure changed since it was made (a title added in the notebook ...) is
+            # no longer what the call makes: drawn, and not kept
+            if made is None or self.figure.stale or args or not hasattr(filename, "write"):
                 return super().print_figure(filename, *args, **kwargs)
             key = call_key("render", (made, _settings_key()), kwargs)
             data = None if key is None else _load("render", key)
@@ -282,6 +285,8 @@ def cached_render(plot: F) -> F:
         if key is not None and type(figure.canvas).__name__ == "FigureCanvasBase":
             figure._cxbench_render_key = f"{key}-{_settings_key()}"
             _canvas_class()(figure)
+            # any later change to the figure or its artists makes it stale again
+            figure.stale = False
         return figure
 
     return rendered  # type: ignore[return-value]

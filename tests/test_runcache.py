@@ -157,6 +157,23 @@ def test_a_chart_is_drawn_once_per_run_and_the_image_is_the_same(run_cache, monk
     assert len(draws) > drawn and fresh not in other
 
 
+def test_a_figure_changed_after_it_was_made_is_drawn_as_it_is(run_cache, monkeypatch):
+    inst = cx.load_instrument()
+    data = cx.load_responses("data/benchmark_2023.csv", inst).data
+    answers = cx.item_distribution(data, inst, min_n=5)
+    plain = _render(cx.plot_likert(answers, inst))
+    titled = cx.plot_likert(answers, inst)
+    titled.axes[0].set_title("Our own title")  # as a team's own notebook might
+    image = _render(titled)
+    monkeypatch.delenv(RUN_CACHE_ENV)
+    expected = cx.plot_likert(answers, inst)
+    expected.axes[0].set_title("Our own title")
+    assert image == _render(expected) != plain
+    monkeypatch.setenv(RUN_CACHE_ENV, str(run_cache))
+    assert _render(cx.plot_likert(answers, inst)) == plain  # the title was not kept
+    assert len(list(run_cache.glob("render-*"))) == 1
+
+
 def test_a_setting_changed_since_makes_a_new_image(run_cache):
     @cached_render
     def line(width):
