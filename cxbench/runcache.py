@@ -20,8 +20,9 @@ Outside a report run (a notebook, a script) the variable is not set and nothing 
 cached: both decorators call the function as it is. An argument whose value cannot
 be digested (a matplotlib ``Axes`` to draw into, an unknown object) also turns the
 cache off for that call, so a cached answer is only ever one that the same call with
-equal arguments would compute. ``tests/test_runcache.py`` checks that reports made
-with the cache are byte-identical to reports made without it.
+equal arguments would compute. ``tests/test_runcache.py`` checks the keys and both
+decorators; ``tests/test_pipeline.py`` that reports made with the cache are
+byte-identical to reports made without it.
 """
 
 from __future__ import annotations
@@ -231,7 +232,9 @@ def _settings_key() -> str:
     ).hexdigest()
 
 
-def _render_canvas() -> type:
+@functools.cache
+def _canvas_class() -> type:
+    """The canvas class of cached figures (made on first use: matplotlib loads late)."""
     from matplotlib.backend_bases import FigureCanvasBase
 
     class RenderCacheCanvas(FigureCanvasBase):
@@ -256,11 +259,6 @@ def _render_canvas() -> type:
             return None
 
     return RenderCacheCanvas
-
-
-@functools.cache
-def _canvas_class() -> type:
-    return _render_canvas()
 
 
 def cached_render(plot: F) -> F:
