@@ -38,13 +38,14 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from ._checks import DEFAULT_CONFIDENCE, DEFAULT_MIN_N
+from .captions import Caption, set_caption
 from .errors import ParameterError
 from .i18n import check_language, column_label, format_number, group_name, translate
 from .instrument import Instrument
 from .privacy import check_shown
 from .runcache import cached_render
 from .scorecard import Scorecard
-from .theme import ACCENT, GUIDE, MUTED, REFERENCE, SAVE_RC, TRACK, chart_style, palette
+from .theme import GUIDE, MUTED, REFERENCE, SAVE_RC, TRACK, accent, chart_style, palette
 
 __all__ = [
     "plot_dimension_scores",
@@ -154,6 +155,15 @@ def _canvas(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes
     return ax.figure, ax
 
 
+def _captioned(fig: Figure, own: bool, title: str, *names: object) -> Figure:
+    """``fig``, captioned with its ``title`` (numbered when the report is published,
+    :mod:`cxbench.captions`) and an id made of ``names``, when the chart made it; a
+    figure a notebook composes (``ax`` given) is the notebook's to caption."""
+    if own:
+        set_caption(fig, Caption.make("figure", title, *names))
+    return fig
+
+
 @cached_render
 def plot_dimension_scores(
     overall: pd.DataFrame,
@@ -214,6 +224,7 @@ def plot_dimension_scores(
     )
     x = np.arange(len(dims))
     with chart_style():
+        own = ax is None
         fig, ax = _canvas(ax, (6.4, 4.4))
         colors = palette(len(dims))
         ax.bar(x, frame["mean"], width=0.6, color=colors, zorder=2)
@@ -272,10 +283,11 @@ def plot_dimension_scores(
         ax.set_xlim(-0.6, len(dims) - 0.4)
         ax.set_ylabel(translate("score_axis", language))
         _number_ticks(ax.yaxis, language)
-        ax.set_title(translate("dimension_scores_title", language))
+        title = translate("dimension_scores_title", language)
+        ax.set_title(title)
         ax.grid(axis="x", visible=False)
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2)
-    return fig
+    return _captioned(fig, own, title, "dimension-scores")
 
 
 @cached_render
@@ -343,6 +355,7 @@ def plot_group_heatmap(
     width = 3.2 + 1.5 * len(dims) + 0.075 * longest
     named = column_label(title_column, language) if title_column else translate("group", language)
     with chart_style():
+        own = ax is None
         fig, ax = _canvas(ax, (width, height))
         values = means.to_numpy(dtype=float)
         cmap = mpl_colormaps["cividis"]
@@ -388,8 +401,9 @@ def plot_group_heatmap(
         ax.set_xlabel("")
         ax.set_ylabel("")
         _number_ticks(ax.collections[0].colorbar.ax.yaxis, language)
-        ax.set_title(translate("heatmap_title", language, column=named, column_lower=named.lower()))
-    return fig
+        title = translate("heatmap_title", language, column=named, column_lower=named.lower())
+        ax.set_title(title)
+    return _captioned(fig, own, title, "heatmap", title_column)
 
 
 def _segment(
@@ -550,8 +564,9 @@ def plot_likert(
         ticks = np.arange(-100, 101, 25)
         axes[-1].set_xticks(ticks, [format_number(abs(t), language, 0) for t in ticks])
         axes[-1].set_xlabel(translate("share_of_answers", language))
+        title = translate("likert_title", language, group=name)
         fig.suptitle(
-            translate("likert_title", language, group=name),
+            title,
             x=0.01,
             ha="left",
             fontweight="bold",
@@ -559,7 +574,11 @@ def plot_likert(
         )
         handles = [Patch(color=colors[k], label=answer_labels[k]) for k in range(len(points))]
         fig.legend(handles=handles, loc="outside lower center", ncol=len(points), fontsize=8.5)
-    return fig
+    if len(dims) == 1:  # the caption names the one dimension shown
+        title = translate(
+            "likert_dimension_caption", language, dimension=dims[0].name(language), group=name
+        )
+    return _captioned(fig, True, title, "likert", group, *(d.id for d in dims))
 
 
 @cached_render
@@ -637,11 +656,12 @@ def plot_group_ranking(
     names = frame["group"].astype(str).tolist()
     labels = [_group_label(g, n, language) for g, n in zip(names, frame["n"], strict=True)]
     wanted = set(map(str, highlight or []))
-    colors = [ACCENT if not wanted or g in wanted else MUTED for g in names]
+    colors = [accent() if not wanted or g in wanted else MUTED for g in names]
     y = np.arange(len(names))
     footnote = suppressed is not None and suppressed[0] > 0
     with chart_style():
         height = 1.7 + _row_height(labels) * len(names) + 0.3 * footnote
+        own = ax is None
         fig, ax = _canvas(ax, (7.6, height))
         for yi, (_, row), color in zip(y, frame.iterrows(), colors, strict=True):
             ax.plot([row["ci_low"], row["ci_high"]], [yi, yi], color=color, linewidth=2.2)
@@ -671,11 +691,10 @@ def plot_group_ranking(
         ax.set_xlim(max(0, low - 0.08 * span), min(100, high + 0.08 * span))
         ax.set_xlabel(translate("score_axis", language))
         _number_ticks(ax.xaxis, language)
-        ax.set_title(
-            translate(
-                "ranking_title", language, dimension=instrument.dimension(dimension).name(language)
-            )
+        title = translate(
+            "ranking_title", language, dimension=instrument.dimension(dimension).name(language)
         )
+        ax.set_title(title)
         ax.grid(axis="y", visible=False)
         if handles:
             fig.legend(handles=handles, loc="outside upper right")
@@ -695,7 +714,7 @@ def plot_group_ranking(
                 fontsize=8.5,
                 color=GUIDE,
             )
-    return fig
+    return _captioned(fig, own, title, "ranking", dimension)
 
 
 def save_figure(fig: Figure, path: str | Path, *, dpi: int = 150) -> Path:
@@ -772,6 +791,7 @@ def plot_trend(
     dims = [d for d in instrument.dimension_ids if d in set(part["dimension"])]
     colors = palette(len(dims))
     with chart_style():
+        own = ax is None
         fig, ax = _canvas(ax, (8.4, 4.2))
         for offset, (dim, color) in enumerate(zip(dims, colors, strict=True)):
             rows = part[part["dimension"] == dim].set_index("edition").reindex(years)
@@ -791,7 +811,8 @@ def plot_trend(
         ax.set_xlim(-0.4, len(years) - 0.4)
         ax.set_ylabel(translate("score_axis", language))
         _number_ticks(ax.yaxis, language)
-        ax.set_title(translate("trend_chart_title", language))
+        title = translate("trend_chart_title", language)
+        ax.set_title(title)
         ax.grid(axis="x", visible=False)
         handles, labels = ax.get_legend_handles_labels()
         handles.append(Line2D([], [], color=REFERENCE, marker="|", linestyle="none", markersize=10))
@@ -799,7 +820,7 @@ def plot_trend(
             translate("ci_label", language, level=format_number(confidence * 100, language, 0))
         )
         fig.legend(handles, labels, loc="outside right upper")
-    return fig
+    return _captioned(fig, own, title, "trend")
 
 
 @cached_render
@@ -839,29 +860,29 @@ def plot_scorecard(
     reference = reference_name(card, language)
     y = np.arange(len(items))
     with chart_style():
+        own = ax is None
         fig, ax = _canvas(ax, (8.6, 1.5 + 0.62 * len(items)))
         for yi, row in zip(y, items.itertuples(), strict=True):
             ax.plot([row.score, row.reference_mean], [yi, yi], color=TRACK, linewidth=3, zorder=1)
         ax.scatter(items["reference_mean"], y, s=90, color=MUTED, zorder=2, label=reference)
         ax.scatter(
-            items["score"], y, s=110, color=ACCENT, zorder=3, label=translate("you", language)
+            items["score"], y, s=110, color=accent(), zorder=3, label=translate("you", language)
         )
         labels = [_wrap(instrument.item(i).label(language), wrap) for i in items["item"]]
         ax.set_yticks(y, labels, fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, 100)
         ax.set_xlabel(translate("score_axis", language))
-        ax.set_title(
-            translate(
-                "scorecard_chart_title",
-                language,
-                dimension=instrument.dimension(dimension).name(language),
-                reference=reference,
-            )
+        title = translate(
+            "scorecard_chart_title",
+            language,
+            dimension=instrument.dimension(dimension).name(language),
+            reference=reference,
         )
+        ax.set_title(title)
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside lower center", ncol=2)
-    return fig
+    return _captioned(fig, own, title, "scorecard", dimension)
 
 
 @cached_render
@@ -925,6 +946,7 @@ def plot_stage_distribution(
     colors = list(sns.color_palette("cividis", len(instrument.stages)))
     y = np.arange(len(order))
     with chart_style():
+        own = ax is None
         fig, ax = _canvas(ax, (9.0, 1.9 + _row_height(labels) * len(order)))
         left = np.zeros(len(order))
         for k, stage in enumerate(instrument.stages):
@@ -942,7 +964,8 @@ def plot_stage_distribution(
         ax.set_xlim(0, 100)
         _number_ticks(ax.xaxis, language)
         ax.set_xlabel(translate("share_of_organisations", language))
-        ax.set_title(translate("stages_chart_title", language))
+        title = translate("stages_chart_title", language)
+        ax.set_title(title)
         ax.grid(axis="y", visible=False)
         fig.legend(loc="outside lower center", ncol=min(len(instrument.stages), 5), fontsize=8.5)
-    return fig
+    return _captioned(fig, own, title, "stages")

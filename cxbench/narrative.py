@@ -99,8 +99,13 @@ class ReportText:
     """
 
     markdown: str
+    #: what the text is to a published report: ``"finding"`` for :func:`findings`,
+    #: which a slide deck takes as its chart's title (:mod:`cxbench.publish.slides`)
+    kind: str = ""
 
-    def _repr_markdown_(self) -> str:
+    def _repr_markdown_(self) -> str | tuple[str, dict]:
+        if self.kind:
+            return self.markdown, {"cxbench": {"kind": self.kind}}
         return self.markdown
 
     def __repr__(self) -> str:
@@ -349,14 +354,18 @@ def method_note(
                 n_eff=format_number(weighting.n_eff, language, 0),
             )
         )  # fmt: skip
-    return ReportText("\n\n".join(escape_markdown(part) for part in parts))
+    # a slide deck puts it in its speaker notes (:mod:`cxbench.publish.slides`)
+    return ReportText("\n\n".join(escape_markdown(part) for part in parts), "method")
 
 
 def data_note(path: str | Path, language: str = "en") -> ReportText:
     """The data file's provenance note (e.g. that it is synthetic), if it has one, in
     ``language`` when the sidecar gives it per language (:func:`~cxbench.loading.dataset_note`)."""
     note = dataset_note(path, language)
-    return paragraph("sector_synthetic_note", language, note=note) if note else ReportText("")
+    if not note:
+        return ReportText("")
+    # a printed report puts it on its cover (:mod:`cxbench.publish.pdf`)
+    return ReportText(paragraph("sector_synthetic_note", language, note=note).markdown, "data_note")
 
 
 def scorecard_stage(card: Scorecard, instrument: Instrument, language: str = "en") -> ReportText:
@@ -680,7 +689,7 @@ def findings(*sentences: str) -> ReportText:
     >>> findings("One.", "", "Two.")
     One. Two.
     """
-    return ReportText(" ".join(s for s in sentences if s))
+    return ReportText(" ".join(s for s in sentences if s), kind="finding")
 
 
 @dataclass(frozen=True)

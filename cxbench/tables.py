@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import DEFAULT_CONFIDENCE
+from .captions import Caption
 from .comparison import GroupComparison
 from .errors import ParameterError
 from .factors import FactorStructure
@@ -83,6 +84,7 @@ class ReportTable:
     rows: tuple[tuple[str, ...], ...]
     numeric: tuple[bool, ...] = ()
     caption: str = ""
+    id: str = ""
 
     def _right(self, column: int) -> bool:
         return bool(self.numeric) and self.numeric[column]
@@ -103,9 +105,13 @@ class ReportTable:
     def to_html(self) -> str:
         """An HTML ``<table>``; every header and cell is escaped."""
         esc = html.escape
-        parts = ['<table class="cxbench-table">']
+        # a table with an id is numbered when the report is published
+        # (:func:`cxbench.captions.number_items`): its caption holds the number's place
+        ident = f' id="{esc(self.id)}"' if self.id else ""
+        parts = [f'<table class="cxbench-table"{ident}>']
         if self.caption:
-            parts.append(f"<caption>{esc(self.caption)}</caption>")
+            number = '<span class="cxbench-number" data-kind="table"></span>' if self.id else ""
+            parts.append(f"<caption>{number}{esc(self.caption)}</caption>")
         parts.append("<thead><tr>")
         for c, header in enumerate(self.headers):
             parts.append(f"<th{_align(self._right(c))}>{esc(header)}</th>")
@@ -117,6 +123,12 @@ class ReportTable:
             parts.append("</tr>")
         parts.append("</tbody></table>")
         return "".join(parts)
+
+    @property
+    def caption_info(self) -> Caption | None:
+        """The table's :class:`~cxbench.captions.Caption` (for
+        :func:`cxbench.captions.see`), or None for a table without an id."""
+        return Caption("table", self.id, self.caption) if self.id else None
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -151,12 +163,20 @@ def correction_name(correction: str, language: str = "en") -> str:
 def _build(
     frame: pd.DataFrame,
     columns: Mapping[str, tuple[str, bool]],
-    caption: str = "",
+    caption: str | Caption = "",
 ) -> ReportTable:
     headers = tuple(label for label, _ in columns.values())
     numeric = tuple(is_number for _, is_number in columns.values())
     rows = tuple(tuple(str(row[c]) for c in columns) for row in frame.to_dict("records"))
+    if isinstance(caption, Caption):
+        return ReportTable(headers, rows, numeric, caption.text, caption.id)
     return ReportTable(headers, rows, numeric, caption)
+
+
+def _caption(key: str, language: str, *names: object, **fields: object) -> Caption:
+    """A numbered table's caption: message ``table_<key>`` (``fields`` fill it), its id
+    made of ``key`` and ``names``."""
+    return Caption.make("table", translate(f"table_{key}", language, **fields), key, *names)
 
 
 def _dimension_names(instrument: Instrument, language: str) -> dict[str, str]:
@@ -239,7 +259,7 @@ def overall_table(
             for d in frame["dimension"]
         ]
         columns["published"] = (translate("col_published", language), True)
-    return _build(out, columns)
+    return _build(out, columns, caption=_caption("overall", language))
 
 
 def weighted_table(
@@ -259,6 +279,7 @@ def weighted_table(
     ...                       "ci_low": [64.2], "ci_high": [69.0], "deff": [2.07]})
     >>> from cxbench.instrument import load_instrument
     >>> print(weighted_table(frame, load_instrument(), language="tr"))
+    Ağırlıklı boyut puanları ve tasarıma dayalı standart hatalar
     Boyut   n Etkin n Puan (%) Std. hata   %95 GA Tasarım etkisi
     Ölçme 310     131     66,6      1,21 64,2–69,0           2,07
     """
@@ -285,7 +306,7 @@ def weighted_table(
         "ci": (_ci_header(confidence, language), True),
         "deff": (translate("col_deff", language), True),
     }
-    return _build(out, columns)
+    return _build(out, columns, caption=_caption("weighted", language))
 
 
 def reliability_table(
@@ -307,6 +328,7 @@ def reliability_table(
     ...                       "ci_high": [0.85], "n": [310], "items": [4]})
     >>> omega = pd.DataFrame({"dimension": ["measure"], "omega": [0.819]})
     >>> print(reliability_table(alpha, omega, load_instrument(), language="ru"))
+    Надёжность утверждений каждого измерения
     Измерение Утверждений   n α Кронбаха     95 % ДИ ω Макдональда
     Измерение           4 310       0,82 0,78–0,85          0,82
     """
@@ -330,7 +352,7 @@ def reliability_table(
         "ci": (_ci_header(confidence, language), True),
         "omega": (translate("col_omega", language), True),
     }
-    return _build(out, columns)
+    return _build(out, columns, caption=_caption("reliability", language))
 
 
 def _fit_cells(fit: Mapping[str, float], language: str) -> dict[str, str]:
@@ -358,6 +380,7 @@ def factor_fit_table(structure: FactorStructure, *, language: str = "en") -> Rep
     >>> from cxbench.synthetic import generate_benchmark
     >>> result = factor_structure(generate_benchmark(2023), load_instrument())
     >>> print(factor_fit_table(result, language="tr"))
+    Faktör modelinin uyumu
     Eksiksiz yanıt (n)  χ² (sd)     p   CFI   TLI RMSEA     %90 GA  SRMR
                    279 58,76 (51) 0,213 0,994 0,993 0,023 0,000–0,047 0,030
     """
@@ -379,7 +402,7 @@ def factor_fit_table(structure: FactorStructure, *, language: str = "en") -> Rep
         "ci": (_ci_header(0.90, language), True),
         "srmr": ("SRMR", True),
     }
-    return _build(pd.DataFrame([row]), columns)
+    return _build(pd.DataFrame([row]), columns, caption=_caption("factor_fit", language))
 
 
 def invariance_table(structure: FactorStructure, *, language: str = "en") -> ReportTable:
@@ -440,7 +463,7 @@ def invariance_table(structure: FactorStructure, *, language: str = "en") -> Rep
         "srmr": ("SRMR", True),
         "holds": (translate("col_holds", language), False),
     }
-    return _build(pd.DataFrame(rows), columns)
+    return _build(pd.DataFrame(rows), columns, caption=_caption("invariance", language))
 
 
 def stage_table(
@@ -463,6 +486,7 @@ def stage_table(
     >>> inst, data = load_instrument(), generate_benchmark(2023)
     >>> stages = maturity_stages(data, inst)
     >>> print(stage_table(stage_distribution(stages, data, inst), inst))  # doctest: +ELLIPSIS
+    Organisations by maturity stage
                           n Exploring (%) Emerging (%) Established (%) Advanced (%) Leading (%)
     All participants    310           6.5         13.9            33.9         31.6        14.2
     """
@@ -486,7 +510,9 @@ def stage_table(
         s.id: (translate("col_stage_share", language, stage=s.name(language)), True)
         for s in instrument.stages
     }
-    return _build(pd.DataFrame(rows, columns=list(columns)), columns)
+    return _build(
+        pd.DataFrame(rows, columns=list(columns)), columns, caption=_caption("stages", language)
+    )
 
 
 def _ci_header(confidence: float, language: str) -> str:
@@ -532,7 +558,7 @@ def group_table(
             out[dim] = [format_number(means.loc[g, dim], language, 1) for g in order]
         columns = {"group": (group_header, False), "n": ("n", True)}
         columns |= {dim: (names[dim], True) for dim in dims}
-        return _build(out, columns)
+        return _build(out, columns, caption=_caption("groups", language))
     out = pd.DataFrame(
         {
             "group": groups["group"],
@@ -551,6 +577,7 @@ def group_table(
             "mean": (translate("col_score", language), True),
             "ci": (_ci_header(comparison.confidence, language), True),
         },
+        caption=_caption("groups", language),
     )
 
 
@@ -624,6 +651,7 @@ def omnibus_table(
             "suppressed": (translate("col_suppressed", language, min_n=comparison.min_n), True),
             "missing": (translate("col_missing_group", language), True),
         },
+        caption=_caption("omnibus", language),
     )
 
 
@@ -675,6 +703,7 @@ def posthoc_table(
             "diff": (translate("col_difference", language), True),
             "p_adj": _p_adj_header(comparison.correction, language),
         },
+        caption=_caption("posthoc", language),
     )
 
 
@@ -705,6 +734,8 @@ def difference_table(
     else:
         raise ParameterError("frame", "columns", "needs group_vs_rest or edition_difference")
     names = _dimension_names(instrument, language)
+    # an edition's change and a group against the rest are told apart by their id
+    frame_groups = [labels[1].removeprefix("col_"), *dict.fromkeys(frame["group"].astype(str))]
     out = pd.DataFrame(
         {
             "dimension": frame["dimension"].map(names),
@@ -727,6 +758,7 @@ def difference_table(
             "ci": (_ci_header(confidence, language), True),
             "p_adj": _p_adj_header(correction, language),
         },
+        caption=_caption("difference", language, *frame_groups),
     )
 
 
@@ -768,7 +800,15 @@ def likert_table(
     columns = {"statement": (translate("col_statement", language), False)}
     columns |= {f"p{point}": (labels[k], True) for k, point in enumerate(points)}
     columns["n"] = ("n", True)
-    return _build(out, columns)
+    shown = list(dict.fromkeys(instrument.item(i).dimension for i in items))
+    who = group_name(group, language)
+    if len(shown) == 1:
+        name = instrument.dimension(shown[0]).name(language)
+        text = translate("likert_dimension_caption", language, dimension=name, group=who)
+        likert_caption = Caption.make("table", text, "likert", group, *shown)
+    else:
+        likert_caption = _caption("likert", language, group, group=who)
+    return _build(out, columns, caption=likert_caption)
 
 
 def trend_table(
@@ -786,6 +826,7 @@ def trend_table(
     ...     "ci_high": [68.6, 71.5], "change": [None, 3.0], "change_ci_low": [None, 0.8],
     ...     "change_ci_high": [None, 5.2], "p_adj": [None, 0.016]})
     >>> print(trend_table(trend, inst))
+    Dimension scores by edition
     Dimension Edition   n Score (%)    95 % CI Change (points)  95 % CI p (Holm)
     Measure      2022 290      67.0  65.4–68.6               –        –        –
     Measure      2023 310      70.0  68.5–71.5            +3.0  0.8–5.2    0.016
@@ -826,6 +867,7 @@ def trend_table(
             "change_ci": (ci, True),
             "p_adj": _p_adj_header("holm", language),
         },
+        caption=_caption("trend", language),
     )
 
 
@@ -849,6 +891,7 @@ def nps_table(table: pd.DataFrame, *, language: str = "en", by: str | None = Non
     >>> frame = pd.DataFrame({"group": ["all"], "n": [310], "promoters": [24.2],
     ...     "detractors": [35.2], "nps": [-11.0], "ci_low": [-19.5], "ci_high": [-2.5]})
     >>> print(nps_table(frame, language="tr"))
+    Net Tavsiye Skoru (NPS)
     Grup               n Destekçiler (%) Kötüleyenler (%)   NPS         %95 GA
     Tüm katılımcılar 310            24,2             35,2 −11,0 −19,5 – −2,5
     """
@@ -874,6 +917,7 @@ def nps_table(table: pd.DataFrame, *, language: str = "en", by: str | None = Non
             "nps": (translate("col_nps", language), True),
             "ci": (_ci_header(0.95, language), True),
         },
+        caption=_caption("nps", language),
     )
 
 
@@ -888,6 +932,7 @@ def correlation_table(
     >>> frame = pd.DataFrame({"dimension": ["measure"], "n": [310], "r": [0.415],
     ...                       "ci_low": [0.318], "ci_high": [0.503], "p": [1e-14]})
     >>> print(correlation_table(frame, load_instrument(), language="ru"))
+    Корреляция показателя с каждым измерением
     Измерение   n ρ Спирмена   95 % ДИ       p
     Измерение 310       0,42 0,32–0,50 < 0,001
     """
@@ -911,6 +956,7 @@ def correlation_table(
             "ci": (_ci_header(0.95, language), True),
             "p": ("p", True),
         },
+        caption=_caption("correlation", language),
     )
 
 
@@ -975,7 +1021,7 @@ def scorecard_dimension_table(
     }
     if card.reference != "sector":
         del columns["benchmark"], columns["pct_sector"]
-    return _build(out, columns)
+    return _build(out, columns, caption=_caption("scorecard_dimensions", language))
 
 
 def scorecard_item_table(
@@ -990,6 +1036,13 @@ def scorecard_item_table(
     with ``priorities`` its improvement priorities)."""
     language = check_language(language)
     frame = card.priorities if priorities else card.items
+    if priorities:
+        item_caption = _caption("scorecard_priorities", language)
+    elif dimension is not None:
+        name = instrument.dimension(dimension).name(language)
+        item_caption = _caption("scorecard_items", language, dimension, dimension=name)
+    else:
+        item_caption = _caption("scorecard_all_items", language)
     if dimension is not None:
         frame = frame[frame["dimension"] == dimension]
     out = pd.DataFrame(
@@ -1011,6 +1064,7 @@ def scorecard_item_table(
             ),
             "gap": (translate("col_gap", language), True),
         },
+        caption=item_caption,
     )
 
 
@@ -1068,5 +1122,7 @@ def stage_ladder_table(
     columns |= {f"min_{key}": (names[key], True) for key in keys}
     if current is not None:
         columns["current"] = (translate("col_stage_yours", language), False)
-    caption = translate("scorecard_stage_ladder_caption", language)
+    caption = Caption.make(
+        "table", translate("scorecard_stage_ladder_caption", language), "stage-ladder"
+    )
     return _build(pd.DataFrame(rows), columns, caption)
