@@ -7,6 +7,7 @@ says the same for type checkers (a stub re-exports only what it lists);
 ``tests/test_packaging.py`` checks that the two agree.
 """
 
+from .captions import Caption, caption_of, see, set_caption
 from .charts import (
     plot_dimension_scores,
     plot_group_heatmap,
@@ -179,6 +180,7 @@ from .tables import (
     trend_table,
     weighted_table,
 )
+from .theme import DEFAULT_THEME, load_theme, use_theme
 from .trends import edition_difference, edition_trend, paired_change
 from .validation import (
     RowError,
@@ -208,6 +210,7 @@ __all__ = [
     "DEFAULT_MAHALANOBIS_ALPHA",
     "DEFAULT_MIN_N",
     "DEFAULT_SPEED_FRACTION",
+    "DEFAULT_THEME",
     "FIT_INDICES",
     "INVARIANCE_RULES",
     "INVARIANCE_STEPS",
@@ -216,6 +219,7 @@ __all__ = [
     "LAYOUTS",
     "MAX_MODEL_ITEMS",
     "MISSING_GROUP",
+    "Caption",
     "ColumnMap",
     "ColumnMapping",
     "ColumnMatch",
@@ -258,6 +262,7 @@ __all__ = [
     "adjust_p",
     "available_instruments",
     "bootstrap_ci",
+    "caption_of",
     "ces",
     "check_language",
     "check_shown",
@@ -325,6 +330,7 @@ __all__ = [
     "load_labels",
     "load_population",
     "load_responses",
+    "load_theme",
     "map_columns",
     "maturity_stages",
     "measurement_quality",
@@ -368,6 +374,8 @@ __all__ = [
     "screen",
     "screening_rules",
     "section",
+    "see",
+    "set_caption",
     "shown_groups",
     "stage_distribution",
     "stage_ladder_table",
@@ -379,6 +387,7 @@ __all__ = [
     "theme_section",
     "translate",
     "trend_table",
+    "use_theme",
     "validate_file",
     "validate_responses",
     "weight_respondents",

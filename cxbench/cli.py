@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -418,7 +419,30 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--jobs", type=_positive_int, help="reports made at once (default: number of cores)"
     )
-    report.add_argument("--pdf", action="store_true", help="also write PDF (WeasyPrint)")
+    report.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write a printed report as PDF (WeasyPrint): cover, contents, running "
+        "header and page numbers, numbered figures and tables",
+    )
+    report.add_argument(
+        "--pptx",
+        action="store_true",
+        help="also write a slide deck per report (python-pptx): a title slide and a slide "
+        "per chart, titled by its finding",
+    )
+    report.add_argument(
+        "--paper",
+        choices=["a4", "letter"],
+        default="a4",
+        help="the PDF's paper size (default: %(default)s)",
+    )
+    report.add_argument(
+        "--theme",
+        metavar="FILE",
+        help="the research team's theme (logo, colours, font, organisation) for the pages, "
+        "PDFs and decks (default: <data>/theme.yaml when there is one)",
+    )
     report.add_argument(
         "--force",
         action="store_true",
@@ -1149,14 +1173,24 @@ def _cmd_screen(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .publish import make_report_set, results_summary
+    from .publish import Outputs, make_report_set, results_summary
     from .report import summary_json, tables_summary
+    from .theme import load_theme
 
     def listed(text: str | None) -> list[str] | None:
         parts = [part.strip() for part in (text or "").split(",") if part.strip()]
         return parts or None
 
     sectors = None if args.sectors.strip().lower() == "all" else listed(args.sectors)
+    theme = Path(args.theme) if args.theme else None
+    if theme is None and (Path(args.data) / "theme.yaml").is_file():
+        theme = Path(args.data) / "theme.yaml"
+    if theme is not None:  # refused here, before anything runs, if it cannot be used
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            load_theme(theme)
+        for warning in said:
+            print(f"cxbench: warning: {warning.message}", file=sys.stderr)
     made = make_report_set(
         args.data,
         out=args.out,
@@ -1177,7 +1211,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         participants=listed(args.participants),
         tables_only=args.tables_only,
         n_jobs=args.jobs,
-        pdf=args.pdf,
+        pdf=Outputs(pdf=args.pdf, pptx=args.pptx, paper=args.paper, theme=theme),
         progress=not args.no_progress,
         reuse_kernels=not args.no_kernel_reuse,
         force=args.force,

@@ -12,6 +12,9 @@ In papermill's manner, one module per part:
   (:func:`run_report_set`);
 * :mod:`~cxbench.publish.html` exports each as self-contained HTML without code, an
   error page for a failed one, and the index;
+* :mod:`~cxbench.publish.pdf` lays each out for paper (cover, contents, running header,
+  page numbers) and writes it as PDF; :mod:`~cxbench.publish.slides` makes a slide
+  deck of its charts, each titled by its finding;
 * :mod:`~cxbench.publish.manifest` describes the set for audit (parameters, sha256 of
   every input, versions, times, status) and holds the lock on its folder.
 
@@ -21,7 +24,8 @@ replaces the manifest by a ``running`` one; the index and the final manifest com
 SIGTERM and SIGINT stop the workers and kernels and leave an ``interrupted`` manifest.
 
 Layout: ``<out>/<edition>/<language>/<name>.html`` (and ``.ipynb``, the executed
-notebook, and ``.pdf``), ``<out>/<edition>/index.html``, ``<out>/<edition>/manifest.json``.
+notebook, ``.pdf`` and ``.pptx``), ``<out>/<edition>/index.html``,
+``<out>/<edition>/manifest.json``.
 """
 
 from .execute import (
@@ -36,9 +40,11 @@ from .execute import (
 from .html import error_page, export_html, write_index
 from .kernel import WarmKernel
 from .manifest import LOCK_NAME, ReportFolderBusyError, lock_report_folder, write_manifest
+from .pdf import PAPER_SIZES, print_page, write_pdf
 from .plan import (
     MAX_NAME,
     NOTEBOOKS,
+    Outputs,
     ReportJob,
     ReportResult,
     distinct_names,
@@ -47,11 +53,14 @@ from .plan import (
     report_inputs,
     slug,
 )
+from .slides import write_slides
 
 __all__ = [
     "LOCK_NAME",
     "MAX_NAME",
     "NOTEBOOKS",
+    "PAPER_SIZES",
+    "Outputs",
     "ReportFolderBusyError",
     "ReportJob",
     "ReportResult",
@@ -65,6 +74,7 @@ __all__ = [
     "make_report_set",
     "plan_reports",
     "plan_scorecards",
+    "print_page",
     "report_inputs",
     "results_summary",
     "run_report",
@@ -73,4 +83,6 @@ __all__ = [
     "slug",
     "write_index",
     "write_manifest",
+    "write_pdf",
+    "write_slides",
 ]

@@ -42,7 +42,16 @@ from .manifest import (
     reusable,
     write_manifest,
 )
-from .plan import ReportJob, ReportResult, check_parameters, name_digest, report_inputs
+from .pdf import write_pdf
+from .plan import (
+    Outputs,
+    ReportJob,
+    ReportResult,
+    check_parameters,
+    name_digest,
+    report_inputs,
+)
+from .slides import report_notes, write_slides
 
 __all__ = [
     "ReportSet",
@@ -145,7 +154,32 @@ def _execute(
     return "", "", True
 
 
-def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False) -> ReportResult:
+def _theme(path: Path | None) -> Any:
+    """The team's theme (:func:`cxbench.theme.load_theme`), or None for cxbench's own
+    look; its warnings (a colour darkened for contrast) are left to whoever loaded it
+    first (``cxbench report`` prints them once)."""
+    if path is None:
+        return None
+    import warnings
+
+    from ..theme import load_theme
+
+    with warnings.catch_warnings():  # said once, by whoever loaded it first (the CLI)
+        warnings.simplefilter("ignore")
+        return load_theme(path)
+
+
+def _edition_line(job: ReportJob) -> str:
+    """The edition as a title slide says it ("Edition 2023"), or nothing."""
+    from ..i18n import translate
+
+    edition = job.parameters.get("edition")
+    return translate("print_edition", job.language, edition=edition) if edition else ""
+
+
+def run_report(
+    job: ReportJob, pdf: bool | Outputs = False, *, reuse_kernel: bool = False
+) -> ReportResult:
     """Execute one job's notebook and publish it.
 
     Every file is written under a temporary name and renamed into place when it is
@@ -158,8 +192,9 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
     Parameters
     ----------
     job : ReportJob
-    pdf : bool
-        Also write a PDF (WeasyPrint).
+    pdf : bool or Outputs
+        Also write a PDF (``True``), or what :class:`Outputs` asks for: a PDF on its
+        paper, a slide deck, the team's theme.
     reuse_kernel : bool
         Run in this process's :class:`WarmKernel` (started on first use) instead of a
         new kernel; :func:`run_reports` does this in each worker.
@@ -173,6 +208,7 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
     global _PARTIAL
     import papermill  # noqa: F401  (its import is not counted in the report's time)
 
+    outputs = pdf if isinstance(pdf, Outputs) else Outputs(pdf=bool(pdf))
     started, clock = utc_now(), datetime.now(UTC)
     timings: dict[str, float] = {"kernel_start": 0.0, "kernel_reset": 0.0, "execute": 0.0}
     error, cell, notebook = "", "", False
@@ -181,7 +217,12 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
         job.executed.parent.mkdir(parents=True, exist_ok=True)
         with kernel_log(job.log):
             _PARTIAL = partial
-            error, cell, whole = _execute(job, partial, timings, reuse_kernel)
+            # the kernel draws the charts in the team's theme (the notebooks' theme_path)
+            run = job
+            if outputs.theme is not None:
+                theme_path = str(Path(outputs.theme).resolve())
+                run = replace(job, parameters=job.parameters | {"theme_path": theme_path})
+            error, cell, whole = _execute(run, partial, timings, reuse_kernel)
         if whole:
             _publish_notebook(partial, job.executed)
             notebook = True
@@ -194,16 +235,38 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
     tick = time.perf_counter()
     if not error:
         try:
-            export_html(job.executed, job.html, job.language, job.title)
-            if pdf:
-                from weasyprint import HTML
+            import nbformat
 
-                write_atomic(job.pdf, HTML(filename=str(job.html)).write_pdf(), what="PDF")
+            executed = nbformat.read(str(job.executed), as_version=4)
+            theme = _theme(outputs.theme)
+            export_html(executed, job.html, job.language, job.title, theme=theme)
+            if outputs.pdf:
+                write_pdf(
+                    executed,
+                    job.pdf,
+                    title=job.title,
+                    language=job.language,
+                    edition=job.parameters.get("edition"),
+                    paper=outputs.paper,
+                    theme=theme,
+                    contents=job.kind != "scorecard",
+                )
+            if outputs.pptx:
+                write_slides(
+                    executed,
+                    job.pptx,
+                    title=job.title,
+                    subtitle=_edition_line(job),
+                    language=job.language,
+                    notes=report_notes(executed),
+                    theme=theme,
+                )
         except UnusableFileError as exc:
             error = exc.problem
         except Exception as exc:  # nbconvert or WeasyPrint failing on this notebook
             error = strip_ansi(f"cannot export the report: {type(exc).__name__}: {exc}")
-    stale = [job.pdf] if error or not pdf else []
+    stale = [job.pdf] if error or not outputs.pdf else []
+    stale += [job.pptx] if error or not outputs.pptx else []
     if error:
         stale += [] if notebook else [job.executed]
         try:
@@ -215,7 +278,8 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
         with contextlib.suppress(OSError):
             path.unlink(missing_ok=True)
     timings["export"] = time.perf_counter() - tick
-    outputs = [str(p) for p in (job.executed, job.log, job.pdf, job.html) if _is_file(p)]
+    written = (job.executed, job.log, job.pdf, job.pptx, job.html)
+    files = [str(p) for p in written if _is_file(p)]
     seconds = (datetime.now(UTC) - clock).total_seconds()
     return ReportResult(
         job,
@@ -225,7 +289,7 @@ def run_report(job: ReportJob, pdf: bool = False, *, reuse_kernel: bool = False)
         round(seconds, 2),
         error,
         cell,
-        outputs,
+        files,
         {key: round(value, 3) for key, value in timings.items()},
     )
 
@@ -287,7 +351,7 @@ def run_reports(
     jobs: Sequence[ReportJob],
     *,
     n_jobs: int | None = None,
-    pdf: bool = False,
+    pdf: bool | Outputs = False,
     progress: bool = True,
     on_result: Callable[[ReportResult], None] | None = None,
     reuse_kernels: bool = True,
@@ -399,7 +463,7 @@ def run_report_set(
     options: dict[str, Any],
     tables: Callable[[], Any] | None = None,
     n_jobs: int | None = None,
-    pdf: bool = False,
+    pdf: bool | Outputs = False,
     progress: bool = True,
     reuse_kernels: bool = True,
     on_result: Callable[[ReportResult], None] | None = None,
@@ -590,7 +654,7 @@ def make_report_set(
     participants: Sequence[str] | None = None,
     tables_only: bool = False,
     n_jobs: int | None = None,
-    pdf: bool = False,
+    pdf: bool | Outputs = False,
     progress: bool = True,
     reuse_kernels: bool = True,
     force: bool = False,
@@ -652,6 +716,8 @@ def make_report_set(
     from .plan import NOTEBOOKS, plan_reports, plan_scorecards
 
     inst = load_instrument(instrument)
+    if isinstance(pdf, Outputs) and pdf.theme is not None:
+        _theme(pdf.theme)  # a bad theme file is refused before anything is written
     notebooks = NOTEBOOKS if notebooks is None else notebooks
     files = find_edition_files(data)
     if not files:
@@ -713,7 +779,7 @@ def make_report_set(
             "languages": list(dict.fromkeys(job.language for job in jobs)),
             "sectors": list(sectors) if sectors else "all",
             "jobs": n_jobs,
-            "pdf": pdf,
+            "pdf": pdf.describe() if isinstance(pdf, Outputs) else pdf,
             "min_n": min_n,
         },
         tables=lambda: write_edition_tables(

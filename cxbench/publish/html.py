@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..captions import figure_outputs, number_items
 from ..errors import ParameterError
 from ..files import write_atomic
 from ..i18n import format_number, translate
-from ..theme import ERROR_PAGE_CSS, INDEX_CSS, REPORT_CSS
+from ..theme import ERROR_PAGE_CSS, INDEX_CSS, REPORT_CSS, THEMED_REPORT_CSS
 from .plan import ReportJob, ReportResult, slug
 
 if TYPE_CHECKING:
@@ -51,9 +52,15 @@ def _exporter() -> Any:
     return exporter
 
 
-def export_html(notebook: dict | Path, path: Path, language: str, title: str) -> Path:
+def export_html(
+    notebook: dict | Path, path: Path, language: str, title: str, *, theme: Any = None
+) -> Path:
     """Write an executed notebook as reader-facing HTML: no code, no prompts, no
-    developer cells (tag ``remove-cell``), images embedded, ``<html lang>`` set.
+    developer cells (tag ``remove-cell``), images embedded, ``<html lang>`` set, the
+    figures and tables numbered in ``language`` (:mod:`cxbench.captions`).
+
+    A team's ``theme`` (:class:`cxbench.theme.Theme`) gives the headings its colour and
+    the page its font (embedded when the theme has a font file).
 
     The page is written atomically (:func:`cxbench.files.write_atomic`): a full disk
     raises :class:`~cxbench.errors.UnusableFileError` and leaves no partial page.
@@ -61,12 +68,18 @@ def export_html(notebook: dict | Path, path: Path, language: str, title: str) ->
     import nbformat
 
     nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, Path) else notebook
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body, _ = _exporter().from_notebook_node(
+        figure_outputs(nb), resources={"metadata": {"name": title}}
+    )
+    body = number_items(body, language)
     body = re.sub(r"<html[^>]*>", f'<html lang="{language}">', body, count=1)
     body = re.sub(
         r"<title>.*?</title>", f"<title>{html.escape(title)}</title>", body, count=1, flags=re.S
     )
-    body = body.replace("</head>", f"<style>{REPORT_CSS}</style></head>", 1)
+    css = REPORT_CSS
+    if theme is not None:
+        css += theme.css() + THEMED_REPORT_CSS
+    body = body.replace("</head>", f"<style>{css}</style></head>", 1)
     return write_atomic(path, body, what="report")
 
 

@@ -9,13 +9,14 @@ import contextlib
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import CxbenchError, UnusableFileError
 from ..files import code_fingerprint, sha256_of, write_atomic
-from .plan import ReportJob, ReportResult, job_inputs
+from .plan import Outputs, ReportJob, ReportResult, job_inputs
 
 __all__ = [
     "LOCK_NAME",
@@ -30,12 +31,15 @@ __all__ = [
 ]
 
 
-def job_fingerprint(job: ReportJob, digests: dict[Path, str], *, pdf: bool = False) -> str:
+def job_fingerprint(
+    job: ReportJob, digests: dict[Path, str], *, pdf: bool | Outputs = False
+) -> str:
     """The digest of everything a report is made from: cxbench and its libraries
     (:func:`code_fingerprint`), the report's kind, name, language, title and parameters,
-    whether a PDF is made, and the sha256 of every file it reads
-    (:func:`~cxbench.publish.plan.job_inputs`, looked up in ``digests``, which holds
-    each input's sha256 once per run).
+    what it is published as (``pdf``: whether a PDF is made, or the
+    :class:`~cxbench.publish.plan.Outputs`, whose theme file is an input too), and the
+    sha256 of every file it reads (:func:`~cxbench.publish.plan.job_inputs`, looked up
+    in ``digests``, which holds each input's sha256 once per run).
 
     Examples
     --------
@@ -48,8 +52,17 @@ def job_fingerprint(job: ReportJob, digests: dict[Path, str], *, pdf: bool = Fal
     >>> first == job_fingerprint(job, {}), first == job_fingerprint(job, {}, pdf=True)
     (True, False)
     """
+    outputs = pdf if isinstance(pdf, Outputs) else Outputs(pdf=bool(pdf))
     inputs = {}
-    for path in job_inputs(job):
+    theme = []
+    if outputs.theme is not None:  # the file, its logo and its font
+        from ..theme import load_theme
+
+        with warnings.catch_warnings():  # the run says them once, not per report
+            warnings.simplefilter("ignore")
+            look = load_theme(outputs.theme)
+        theme = [Path(outputs.theme), *(p for p in (look.logo, look.font_file) if p)]
+    for path in [*job_inputs(job), *theme]:
         path = path.resolve()
         if path not in digests and path.is_file():
             digests[path] = sha256_of(path)
@@ -58,7 +71,8 @@ def job_fingerprint(job: ReportJob, digests: dict[Path, str], *, pdf: bool = Fal
         "code": code_fingerprint(),
         "job": [job.kind, job.name, job.language, job.title],
         "parameters": job.parameters,
-        "pdf": pdf,
+        # a report made as before without a PDF or deck digests as it always did
+        "pdf": outputs.pdf if outputs == Outputs(pdf=outputs.pdf) else outputs.describe(),
         "inputs": inputs,
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)

@@ -22,6 +22,7 @@ from ..i18n import LANGUAGES, check_language, translate
 __all__ = [
     "MAX_NAME",
     "NOTEBOOKS",
+    "Outputs",
     "ReportJob",
     "ReportResult",
     "check_parameters",
@@ -66,8 +67,39 @@ class ReportJob:
         return self.out_dir / self.language / f"{self.name}.pdf"
 
     @property
+    def pptx(self) -> Path:
+        return self.out_dir / self.language / f"{self.name}.pptx"
+
+    @property
     def log(self) -> Path:
         return self.out_dir / self.language / f"{self.name}.log"
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What each report is published as beside its HTML page, and how it looks.
+
+    ``pdf``: a printed report (:func:`cxbench.publish.pdf.write_pdf`) on ``paper``
+    (``"a4"`` or ``"letter"``); ``pptx``: a slide deck
+    (:func:`cxbench.publish.slides.write_slides`); ``theme``: the team's theme file
+    (:func:`cxbench.theme.load_theme`) for the page, the PDF and the deck, else
+    cxbench's own look.
+
+    Examples
+    --------
+    >>> Outputs(pdf=True).describe()
+    {'pdf': True, 'pptx': False, 'paper': 'a4', 'theme': None}
+    """
+
+    pdf: bool = False
+    pptx: bool = False
+    paper: str = "a4"
+    theme: Path | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """The settings as JSON values (for the manifest and the fingerprint)."""
+        theme = None if self.theme is None else str(self.theme)
+        return {"pdf": self.pdf, "pptx": self.pptx, "paper": self.paper, "theme": theme}
 
 
 @dataclass(frozen=True)
