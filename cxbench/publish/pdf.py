@@ -192,6 +192,9 @@ def _stylesheet(language: str, paper: str, theme: Any, cover: bool) -> str:
         ".keep{break-inside:avoid;page-break-inside:avoid}"
         "figure{margin:0.6em 0;break-inside:avoid;page-break-inside:avoid}"
         "figure img{display:block;max-width:100%;max-height:150mm;margin:0 auto}"
+        # a scorecard: its charts smaller, to keep it to one to three pages
+        ".compact figure img{max-height:62mm}.compact table{font-size:7.5pt}"
+        ".compact th,.compact td{padding:0.5mm 1.5mm}.compact h2{margin-top:0.8em}"
         "figcaption,caption{font-size:8.5pt;color:#333;text-align:left;margin:0.3em 0}"
         "figcaption{margin-top:0.4em}caption{caption-side:top}"
         ".cxbench-number{font-weight:bold}"
@@ -327,7 +330,8 @@ def print_page(
     return (
         f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title>"
-        f"<style>{_stylesheet(language, key, theme, contents)}</style></head><body>"
+        f"<style>{_stylesheet(language, key, theme, contents)}</style></head>"
+        f"{'<body>' if contents else '<body class=compact>'}"
         f"{_cover(title, edition, ''.join(notes), language, theme, page=contents)}"
         f"{_contents(headings, language) if contents else ''}<main>{body}</main></body></html>"
     )

@@ -96,8 +96,8 @@ _INSET_Y = 0.05 * _INCH
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _IMAGE_LINK = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-# "(see [the figure](#fig-…))" of cxbench.captions.see, numbered only in a published page
-_REFERENCE = re.compile(r"\s*\([^()\[\]]*\[[^\]]*\]\(#(?:fig|tab)-[^)\s]*\)\)")
+# "(See [the figure](#fig-…).)" of cxbench.captions.see, numbered only in a published page
+_REFERENCE = re.compile(r"\s*\([^()\[\]]*\[[^\]]*\]\(#(?:fig|tab)-[^)\s]*\)\.?\)")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_+|_+(?![^\W_])")
 _HEADING = re.compile(r"(#{1,6})[ \t]*(.*)")
@@ -142,7 +142,7 @@ def plain_text(markdown: str) -> str:
     Emphasis (``**``, ``*``, ``_``) and code marks go, a link keeps its text, a backslash
     escape its character (as :func:`cxbench.narrative.escape_markdown` wrote it), HTML
     entities are unescaped; lines are joined and control characters dropped. A
-    reference to a figure or table in brackets ("(see [the figure](#fig-…))",
+    reference to a figure or table in brackets ("(See [the figure](#fig-…).)",
     :func:`cxbench.captions.see`) goes: slides have no numbered figures.
 
     Examples
@@ -153,6 +153,8 @@ def plain_text(markdown: str) -> str:
     '<b>&"\\' in Ölçme, item_id and snake_case'
     >>> plain_text("Ölçme önde (bkz. [şekil](#fig-scores)); [Tablo](#tab-n) sayıları verir.")
     'Ölçme önde; Tablo sayıları verir.'
+    >>> plain_text("Measure leads. (See [the figure](#fig-scores).)")
+    'Measure leads.'
     """
     # escaped characters are held aside as private-use letters while markup goes
     held = _ESCAPED.sub(lambda m: chr(0xF0000 + ord(m.group(1))), markdown)
