@@ -47,6 +47,7 @@ __all__ = [
     "REFERENCE",
     "REPORT_CSS",
     "SAVE_RC",
+    "THEMED_INDEX_CSS",
     "THEMED_REPORT_CSS",
     "TRACK",
     "Theme",
@@ -118,6 +119,15 @@ THEMED_REPORT_CSS = (
     ".jp-RenderedHTMLCommon h1,.jp-RenderedHTMLCommon h2,.jp-RenderedHTMLCommon h3"
     "{color:var(--cx-primary-text)}"
     ".cxbench-number{color:var(--cx-primary-text)}"
+)
+#: Added to the index page after a team's theme: its colours, font and logo.
+THEMED_INDEX_CSS = (
+    "body{font-family:var(--cx-font)}"
+    "h2{border-bottom-color:var(--cx-primary)}"
+    "a{color:var(--cx-primary-text)}.figure.participants dd{color:var(--cx-primary-text)}"
+    ".note{border-left-color:var(--cx-secondary)}"
+    "header .logo{display:block;max-height:3.5rem;max-width:14rem;margin:0.5rem 0}"
+    "header .organisation{margin:0;color:#555}"
 )
 ERROR_PAGE_CSS = (
     "body{font-family:sans-serif;max-width:60em;margin:2em auto}"

@@ -273,3 +273,81 @@ def test_a_scorecard_prints_on_one_to_three_letter_pages(printed):
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     assert (round(width), round(height)) == (612, 792)  # US Letter in points
     assert "ORG-0001" in reader.pages[0].extract_text()
+
+
+# ------------------------------------------------------------ the team's theme
+
+
+def _theme_folder(folder: Path, primary: str = "#7a1f5c") -> Path:
+    """A theme file with a logo (a PNG made here), the team's colours (the secondary
+    too light for text) and a font file (matplotlib's DejaVu Serif)."""
+    import shutil
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    folder.mkdir(parents=True, exist_ok=True)
+    Figure(figsize=(2, 0.6)).savefig(folder / "logo.png", dpi=50)
+    font = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    shutil.copy(font, folder / "serif.ttf")
+    (folder / "theme.yaml").write_text(
+        'organisation: "CX Lab <Örnek>"\nlogo: logo.png\n'
+        f'colours:\n  primary: "{primary}"\n  secondary: "#ffcc00"\n'
+        "font:\n  file: serif.ttf\n",
+        encoding="utf-8",
+    )
+    return folder / "theme.yaml"
+
+
+@pytest.mark.slow
+def test_a_team_theme_reaches_pages_charts_pdf_deck_and_index(tmp_path, capsys):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from cxbench.cli import main
+
+    theme = _theme_folder(tmp_path / "look")
+    args = ["report", "--languages", "en", "--sectors", "Finance", "--no-progress"]
+    plain, themed = tmp_path / "plain", tmp_path / "themed"
+    assert main([*args, "--out", str(plain)]) == 0
+    assert main([*args, "--out", str(themed), "--pdf", "--pptx", "--theme", str(theme)]) == 0
+    said = capsys.readouterr().err
+    # the colour too light for text is darkened, and the run says so once
+    assert said.count("colours.secondary: '#ffcc00' has a contrast ratio of 1.5:1") == 1
+    page = (themed / "2023" / "en" / "benchmark.html").read_text(encoding="utf-8")
+    assert "--cx-primary:#7a1f5c" in page and "@font-face" in page
+    index = (themed / "2023" / "index.html").read_text(encoding="utf-8")
+    assert "CX Lab &lt;Örnek&gt;" in index and 'class="logo" src="data:image/png' in index
+    # the charts are drawn in the team's colours: every picture differs from cxbench's
+    pattern = r'src="data:image/png;base64,([^"]+)"'
+    before = re.findall(pattern, (plain / "2023" / "en" / "benchmark.html").read_text("utf-8"))
+    after = re.findall(pattern, page)
+    assert len(before) == len(after) > 3 and not set(before) & set(after)
+    # the PDF: the team's name in every footer after the cover, its font embedded
+    reader = PdfReader(themed / "2023" / "en" / "benchmark.pdf")
+    assert all("CX Lab <Örnek>" in p.extract_text() for p in reader.pages[1:])
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for p in reader.pages[:3]
+        for font in (p["/Resources"].get("/Font") or {}).values()
+    }
+    assert any("cxbench-theme-font" in name for name in fonts), fonts
+    # the deck: titles in the team's colour, its name in the footer, its logo
+    deck = Presentation(str(themed / "2023" / "en" / "benchmark.pptx"))
+    title = deck.slides[1].shapes.title.text_frame.paragraphs[0].runs[0]
+    assert str(title.font.color.rgb).lower() == "7a1f5c"
+    texts = [s.text_frame.text for s in deck.slides[1].shapes if s.has_text_frame]
+    assert "CX Lab <Örnek>" in texts
+
+
+def test_a_bad_theme_is_refused_before_anything_is_written(tmp_path, capsys):
+    from cxbench.cli import main
+
+    theme = _theme_folder(tmp_path / "look", primary="blue-ish")
+    out = tmp_path / "out"
+    code = main(["report", "--languages", "en", "--sectors", "Finance", "--out", str(out),
+                 "--no-progress", "--theme", str(theme)])  # fmt: skip
+    assert code == 2
+    message = capsys.readouterr().err.strip().splitlines()
+    assert len(message) == 1 and "colours.primary" in message[0] and "blue-ish" in message[0]
+    assert not out.exists()

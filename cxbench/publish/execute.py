@@ -517,6 +517,7 @@ def run_report_set(
         On SIGTERM or SIGINT, after the index and the manifest are written.
     """
     started = utc_now()
+    outputs = pdf if isinstance(pdf, Outputs) else Outputs(pdf=bool(pdf))
     folder = Path(out).resolve() / str(edition)
     with _stop_on_signals(), lock_report_folder(folder):
         out_dir = jobs[0].out_dir if jobs else None
@@ -576,7 +577,7 @@ def run_report_set(
             for i, result in zip(todo, made, strict=True):
                 finished[i] = replace(result, fingerprint=fingerprints[i])
             results = [finished[i] for i in range(len(jobs))]
-            index = _write_index(results, edition, out_dir, table_result)
+            index = _write_index(results, edition, out_dir, table_result, outputs.theme)
             return ReportSet(results, table_result, index, manifest(results, "finished"))
         except ReportSetInterrupted as exc:
             for position, result in exc.results.items():
@@ -585,16 +586,22 @@ def run_report_set(
             made_count = sum(r.status == "ok" for r in results)
             detail = f"; {made_count} of {len(results)} reports made"
             if out_dir is not None:
-                _write_index(results, edition, out_dir, table_result)
+                _write_index(results, edition, out_dir, table_result, outputs.theme)
                 path = manifest(results, "interrupted")
                 detail += f", the others are marked 'interrupted' in {path}"
             raise exc.describe(detail) from None
 
 
-def _write_index(results: Sequence[ReportResult], edition: int, out_dir: Path, tables: Any) -> Path:
+def _write_index(
+    results: Sequence[ReportResult],
+    edition: int,
+    out_dir: Path,
+    tables: Any,
+    theme: Path | None = None,
+) -> Path:
     """The set's index with the edition's headline figures (from the tables, when they
     were written), the dimensions named by the instrument and the data note in each
-    language (:func:`~cxbench.publish.html.write_index`)."""
+    language, in the team's ``theme`` (:func:`~cxbench.publish.html.write_index`)."""
     from ..editions import edition_inputs
     from ..instrument import load_instrument
     from ..loading import dataset_note
@@ -611,7 +618,13 @@ def _write_index(results: Sequence[ReportResult], edition: int, out_dir: Path, t
     except CxbenchError:  # the reports have said what is wrong; the index is still made
         pass
     return write_index(
-        results, edition, out_dir, headline=headline, instrument=instrument, note=note
+        results,
+        edition,
+        out_dir,
+        headline=headline,
+        instrument=instrument,
+        note=note,
+        theme=_theme(theme),
     )
 
 

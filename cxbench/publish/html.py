@@ -17,7 +17,7 @@ from ..captions import figure_outputs, number_items
 from ..errors import ParameterError
 from ..files import write_atomic
 from ..i18n import format_number, translate
-from ..theme import ERROR_PAGE_CSS, INDEX_CSS, REPORT_CSS, THEMED_REPORT_CSS
+from ..theme import ERROR_PAGE_CSS, INDEX_CSS, REPORT_CSS, THEMED_INDEX_CSS, THEMED_REPORT_CSS
 from .plan import ReportJob, ReportResult, slug
 
 if TYPE_CHECKING:
@@ -185,6 +185,7 @@ def write_index(
     headline: pd.DataFrame | None = None,
     instrument: Instrument | None = None,
     note: str | Mapping[str, str] | None = None,
+    theme: Any = None,
 ) -> Path:
     """``index.html``: the edition's report set, one section per language, readable on
     a phone.
@@ -212,6 +213,8 @@ def write_index(
     note : str or mapping, optional
         A note on the data (e.g. that it is synthetic): one text, shown once at the
         top, or a text per language, shown in each language's section.
+    theme : cxbench.theme.Theme, optional
+        The team's look: its logo and name above the title, its colours and font.
 
     Returns
     -------
@@ -254,12 +257,19 @@ def write_index(
             f'<ul class="cards">{cards}</ul></section>'
         )
     note_html = _note_html(note) if isinstance(note, str) else ""
+    css, brand = INDEX_CSS, ""
+    if theme is not None:
+        css += theme.css() + THEMED_INDEX_CSS
+        logo = theme.logo_data_uri()
+        brand = (f'<img class="logo" src="{esc(logo)}" alt="">' if logo else "") + (
+            f'<p class="organisation">{esc(theme.organisation)}</p>' if theme.organisation else ""
+        )
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(translate('index_title', 'en', edition=edition))}</title>"
-        f"<style>{INDEX_CSS}</style></head><body>"
-        f"<header><h1>{esc(translate('index_title', 'en', edition=edition))}</h1>"
+        f"<style>{css}</style></head><body>"
+        f"<header>{brand}<h1>{esc(translate('index_title', 'en', edition=edition))}</h1>"
         f"{note_html}</header>"
         f"<main>{''.join(sections)}</main></body></html>"
     )
