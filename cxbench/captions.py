@@ -149,13 +149,17 @@ def _output_caption(output: dict) -> dict | None:
     return None
 
 
-def _figure_html(png: str, caption: dict) -> str:
+def _figure_html(png: str, caption: dict, size: dict) -> str:
     esc = html.escape
     text = str(caption.get("caption", ""))
     ident = str(caption.get("id", "fig"))
+    # a picture drawn at twice the resolution is shown at its size (IPython's "retina"
+    # gives its width; the height follows)
+    width = size.get("width")
+    shown = f' width="{int(width)}"' if type(width) in (int, float) and width > 0 else ""
     return (
         f'<figure class="cxbench-figure" id="{esc(ident)}">'
-        f'<img src="data:image/png;base64,{esc(png)}" alt="{esc(text)}">'
+        f'<img src="data:image/png;base64,{esc(png)}" alt="{esc(text)}"{shown}>'
         f'<figcaption><span class="cxbench-number" data-kind="figure"></span>'
         f"{esc(text)}</figcaption></figure>"
     )
@@ -192,7 +196,8 @@ def figure_outputs(notebook: Any) -> Any:
                 base64.b64decode(png, validate=True)
             except (binascii.Error, ValueError):
                 continue
-            output["data"] = {"text/html": _figure_html(png, caption)}
+            size = (output.get("metadata") or {}).get("image/png") or {}
+            output["data"] = {"text/html": _figure_html(png, caption, size)}
     return result
 
 

@@ -218,10 +218,13 @@ def run_report(
         with kernel_log(job.log):
             _PARTIAL = partial
             # the kernel draws the charts in the team's theme (the notebooks' theme_path)
-            run = job
+            # and at twice the resolution for print and projector (sharp_charts)
+            extra: dict[str, Any] = {}
             if outputs.theme is not None:
-                theme_path = str(Path(outputs.theme).resolve())
-                run = replace(job, parameters=job.parameters | {"theme_path": theme_path})
+                extra["theme_path"] = str(Path(outputs.theme).resolve())
+            if outputs.pdf or outputs.pptx:
+                extra["sharp_charts"] = True
+            run = replace(job, parameters=job.parameters | extra) if extra else job
             error, cell, whole = _execute(run, partial, timings, reuse_kernel)
         if whole:
             _publish_notebook(partial, job.executed)
