@@ -191,7 +191,7 @@ def _stylesheet(language: str, paper: str, theme: Any, cover: bool) -> str:
         "p{orphans:3;widows:3;margin:0.35em 0}"
         ".keep{break-inside:avoid;page-break-inside:avoid}"
         "figure{margin:0.6em 0;break-inside:avoid;page-break-inside:avoid}"
-        "figure img{display:block;max-width:100%;max-height:150mm;margin:0 auto}"
+        "figure img{display:block;max-width:100%;max-height:115mm;margin:0 auto}"
         # a scorecard: its charts smaller, to keep it to one to three pages
         ".compact figure img{max-height:62mm}.compact table{font-size:7.5pt}"
         ".compact th,.compact td{padding:0.5mm 1.5mm}.compact h2{margin-top:0.8em}"
