@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from cxbench.instrument import load_instrument
-from cxbench.publish import make_report_set
+from cxbench.publish import Outputs, make_report_set
 
 INSTRUMENT = Path(__file__).parent / "fixtures" / "instruments" / "service-cx-7.yaml"
 EDITION = 2025
@@ -106,6 +106,7 @@ def made(tmp_path_factory):
         sector_column="branch",
         min_answered=1,
         n_jobs=2,
+        pdf=Outputs(pdf=True, pptx=True, paper="letter"),
         progress=False,
     )
     return root, frame, result
@@ -215,3 +216,27 @@ def test_the_benchmark_report_says_how_well_this_questionnaire_measures(made):
     assert "Maturity stages" not in english
     turkish = visible_text((folder / "tr" / "benchmark.html").read_text(encoding="utf-8"))
     assert "Anketin ölçme kalitesi" in turkish and "Olgunluk aşamaları" not in turkish
+
+
+@pytest.mark.slow
+def test_the_printed_report_and_deck_follow_this_instrument(made):
+    """Letter paper; the contents name this instrument's four dimensions' sections, in
+    the reader's language; the figures are numbered; a slide per chart."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    _, _, result = made
+    inst = load_instrument(INSTRUMENT)
+    for report in (r for r in result.results if r.job.kind == "benchmark"):
+        reader = PdfReader(report.job.pdf)
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+        contents = " ".join(reader.pages[1].extract_text().split())
+        language = report.job.language
+        for dimension in inst.dimensions:
+            assert " ".join(dimension.theme.heading(language).split()) in contents
+        text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[2:])
+        word = {"en": "Figure", "tr": "Şekil"}[language]
+        assert f"{word} 1" in text and f"{word} 4" in text
+        figures = report.job.html.read_text(encoding="utf-8").count('class="cxbench-figure"')
+        assert len(Presentation(str(report.job.pptx)).slides) == 1 + figures
