@@ -7,6 +7,8 @@ The folder holds everything ``cxbench report`` reads, each file saying what it i
       instrument.yaml           the questionnaire, a copy to edit
       data/README.md            the survey file's expected name and columns
       data/labels.yaml          the groups' names per language (a template)
+      data/theme.yaml.template  the team's look (logo, colours, font), to fill in and
+                                rename to theme.yaml
       data/commentary/<edition>/panel.yaml
                                 the expert panel (a template)
       data/commentary/<edition>/<nn>-<theme>.yaml.template
@@ -148,6 +150,23 @@ entries:
 {entries}"""
 
 
+#: ``data/theme.yaml.template``: cxbench's own look, written out to be changed.
+THEME_TEMPLATE = """\
+# The research team's look on the pages, charts, PDFs and slides (cxbench report reads
+# data/theme.yaml, or --theme FILE). Fill in, then rename this file to theme.yaml.
+# Paths are relative to this file. Colours too light for text on white (below 4.5:1,
+# WCAG 2.1) are darkened until they read, and the run says so.
+organisation: ""              # your team's name: on the cover and in every footer
+# logo: logo.png              # PNG, JPEG or SVG, at most 2 MiB
+# colours:                    # the charts' first two colours, headings and links
+#   primary: "#0173b2"        # quoted: YAML takes # for a comment
+#   secondary: "#a26804"
+# font:
+#   file: fonts/MyFont.ttf    # TrueType/OpenType: pages, PDFs and charts
+#   family: "Noto Sans"       # or a font installed where the reports are read
+"""
+
+
 def _theme_titles(inst: Instrument) -> dict[str, str]:
     """Each report theme's title in English, for the templates' comments."""
     from .narrative import section
@@ -231,8 +250,9 @@ def init_project(
     >>> import tempfile
     >>> made = init_project(Path(tempfile.mkdtemp()) / "team", languages=["en", "tr"],
     ...                     edition=2026)
-    >>> [p.name for p in made.files if p.suffix == ".template"][:2]
-    ['01-dimension_scores.yaml.template', '02-measuring_channels.yaml.template']
+    >>> [p.name for p in made.files if p.suffix == ".template"][:3]
+    ['theme.yaml.template', '01-dimension_scores.yaml.template',
+     '02-measuring_channels.yaml.template']
     >>> print(made.commands[-1])  # doctest: +ELLIPSIS
     cxbench report --data .../team/data --instrument .../team/instrument.yaml --out ...
     """
@@ -260,6 +280,7 @@ def init_project(
         root / "instrument.yaml": _instrument_text(instrument),
         data / "README.md": _data_readme(inst, edition, sector_column),
         data / "labels.yaml": _labels_template(sector_column, languages),
+        data / "theme.yaml.template": THEME_TEMPLATE,
         commentary / "panel.yaml": _panel_template(languages),
     }
     for number, (theme, title) in enumerate(_theme_titles(inst).items(), 1):

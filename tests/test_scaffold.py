@@ -117,3 +117,15 @@ def test_cxbench_report_works_on_the_project_once_a_survey_is_dropped_in(project
     assert "6 of 6 reports made" in captured.out
     assert "no commentary for edition 2026" in captured.err
     assert (root / "reports" / "2026" / "tr" / "benchmark.html").is_file()
+
+
+def test_the_theme_template_is_cxbench_s_look_once_renamed(project):
+    from cxbench.theme import DEFAULT_THEME, load_theme
+
+    root = project.root
+    template = root / "data" / "theme.yaml.template"
+    assert template in project.files
+    theme = root / "data" / "theme.yaml"
+    theme.write_text(template.read_text(encoding="utf-8"), encoding="utf-8")
+    loaded = load_theme(theme)
+    assert loaded.palette() == DEFAULT_THEME.palette() and loaded.organisation == ""
