@@ -351,3 +351,21 @@ def test_a_bad_theme_is_refused_before_anything_is_written(tmp_path, capsys):
     message = capsys.readouterr().err.strip().splitlines()
     assert len(message) == 1 and "colours.primary" in message[0] and "blue-ish" in message[0]
     assert not out.exists()
+
+
+def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
+    from pypdf import PdfReader
+
+    from cxbench.tables import ReportTable
+
+    rows = tuple((f"Statement {k}", str(k)) for k in range(150))
+    table = ReportTable(("Statement header", "Score header"), rows, (False, True), "Long", "tab-l")
+    nb = new_notebook(
+        cells=[new_code_cell(outputs=[new_output("display_data", {"text/html": table.to_html()})])]
+    )
+    pages = PdfReader(write_pdf(nb, tmp_path / "long.pdf", title="R", contents=False)).pages
+    texts = [page.extract_text() for page in pages]
+    assert len(texts) >= 3  # the rows run over pages from the first, caption and all ...
+    assert "Table 1: Long" in texts[0] and "Statement 0" in texts[0]
+    assert all("Statement header" in text and "Score header" in text for text in texts)
+    assert "Statement 149" in texts[-1]  # ... and none is lost

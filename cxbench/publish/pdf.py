@@ -132,8 +132,26 @@ def _grouped(blocks: list[_Block]) -> Iterator[str]:
         if group[-1].kind == "figure" and i < len(blocks) and blocks[i].kind == "finding":
             group.append(blocks[i])
             i += 1
-        body = "".join(block.html for block in group)
-        yield f'<div class="keep">{body}</div>' if len(group) > 1 else body
+        body = "".join(
+            _long(block.html) if block.kind == "table" else block.html for block in group
+        )
+        # a table longer than a page is not moved to the next one whole: it starts
+        # where it is (its heading with it) and runs on, its header row repeated
+        together = len(group) > 1 and not any(_is_long(block) for block in group)
+        yield f'<div class="keep">{body}</div>' if together else body
+
+
+#: A table with more rows than this may be longer than a page: it is let run over.
+LONG_TABLE_ROWS = 25
+
+
+def _is_long(block: _Block) -> bool:
+    return block.kind == "table" and block.html.count("<tr") > LONG_TABLE_ROWS + 1
+
+
+def _long(table: str) -> str:
+    """A long table in a ``<div class="long">`` (it may break between rows)."""
+    return f'<div class="long">{table}</div>' if table.count("<tr") > LONG_TABLE_ROWS + 1 else table
 
 
 def _css_string(text: str) -> str:
@@ -200,6 +218,7 @@ def _stylesheet(language: str, paper: str, theme: Any, cover: bool) -> str:
         ".cxbench-number{font-weight:bold}"
         "table{border-collapse:collapse;margin:0.4em 0 0.9em;font-size:8pt;"
         "break-inside:avoid;page-break-inside:avoid}"
+        ".long table{break-inside:auto;page-break-inside:auto}"
         "thead{display:table-header-group}tr{break-inside:avoid}"
         "th,td{padding:0.9mm 2mm;border-bottom:0.4pt solid #ccc;vertical-align:top}"
         "th{border-bottom:0.8pt solid #555;text-align:left}"
