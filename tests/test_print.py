@@ -369,3 +369,17 @@ def test_a_table_longer_than_a_page_repeats_its_header_row(tmp_path):
     assert "Table 1: Long" in texts[0] and "Statement 0" in texts[0]
     assert all("Statement header" in text and "Score header" in text for text in texts)
     assert "Statement 149" in texts[-1]  # ... and none is lost
+
+
+def test_slides_without_python_pptx_are_refused_before_anything_runs(tmp_path, monkeypatch):
+    import importlib.util
+
+    from cxbench.publish import Outputs, make_report_set
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pptx" else real(name, *a)
+    )
+    with pytest.raises(ParameterError, match=r"--pptx.*pip install \"cxbench\[pdf\]\""):
+        make_report_set(ROOT / "data", out=tmp_path / "out", pdf=Outputs(pptx=True))
+    assert not (tmp_path / "out").exists()

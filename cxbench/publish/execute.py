@@ -169,6 +169,32 @@ def _theme(path: Path | None) -> Any:
         return load_theme(path)
 
 
+def _check_outputs(outputs: Outputs) -> None:
+    """Refuse what cannot be made here, before anything runs: a PDF or deck without its
+    library (the extra ``pdf``), a paper size or theme file that cannot be used.
+
+    Examples
+    --------
+    >>> _check_outputs(Outputs(pdf=True, paper="a5"))
+    Traceback (most recent call last):
+    ...
+    cxbench.errors.ParameterError: paper='a5': must be one of a4, letter
+    """
+    from importlib.util import find_spec
+
+    from .pdf import PAPER_SIZES
+
+    if str(outputs.paper).casefold() not in PAPER_SIZES:
+        raise ParameterError("paper", outputs.paper, f"must be one of {', '.join(PAPER_SIZES)}")
+    for wanted, module, option in (
+        (outputs.pdf, "weasyprint", "--pdf"),
+        (outputs.pptx, "pptx", "--pptx"),
+    ):
+        if wanted and find_spec(module) is None:
+            raise ParameterError(option, module, 'is not installed: pip install "cxbench[pdf]"')
+    _theme(outputs.theme)  # a theme file that cannot be used is refused here
+
+
 def _edition_line(job: ReportJob) -> str:
     """The edition as a title slide says it ("Edition 2023"), or nothing."""
     from ..i18n import translate
@@ -732,8 +758,8 @@ def make_report_set(
     from .plan import NOTEBOOKS, plan_reports, plan_scorecards
 
     inst = load_instrument(instrument)
-    if isinstance(pdf, Outputs) and pdf.theme is not None:
-        _theme(pdf.theme)  # a bad theme file is refused before anything is written
+    outputs = pdf if isinstance(pdf, Outputs) else Outputs(pdf=bool(pdf))
+    _check_outputs(outputs)  # before anything is written
     notebooks = NOTEBOOKS if notebooks is None else notebooks
     files = find_edition_files(data)
     if not files:
