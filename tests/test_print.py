@@ -383,3 +383,17 @@ def test_slides_without_python_pptx_are_refused_before_anything_runs(tmp_path, m
     with pytest.raises(ParameterError, match=r"--pptx.*pip install \"cxbench\[pdf\]\""):
         make_report_set(ROOT / "data", out=tmp_path / "out", pdf=Outputs(pptx=True))
     assert not (tmp_path / "out").exists()
+
+
+def test_the_pdf_is_tagged_titled_and_in_the_reader_s_language(tmp_path):
+    from pypdf import PdfReader
+
+    from cxbench.theme import Theme
+
+    theme = Theme(organisation="CX Lab")
+    pdf = write_pdf(_notebook(), tmp_path / "r.pdf", title="Rapor", language="tr", theme=theme)
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # PDF/UA: tagged
+    assert root["/Lang"] == "tr"
+    assert reader.metadata.title == "Rapor" and reader.metadata.author == "CX Lab"
