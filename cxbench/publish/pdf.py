@@ -111,8 +111,8 @@ def _blocks(notebook: Any) -> Iterator[_Block]:
                     f'<figure class="cxbench-figure-plain">'
                     f'<img src="data:image/png;base64,{html.escape(png)}" alt=""></figure>',
                 )
-            elif "text/plain" in data and output.get("output_type") == "execute_result":
-                continue  # a value's repr: the HTML page does not show code results either
+            elif "text/plain" in data:  # a value shown as text, as the HTML page shows it
+                yield _Block("text", f"<pre>{html.escape(''.join(data['text/plain']))}</pre>")
 
 
 def _grouped(blocks: list[_Block]) -> Iterator[str]:
