@@ -109,6 +109,7 @@ def test_figures_and_tables_are_numbered_alike_in_html_and_pdf(tmp_path):
     ]
     # the finding's reference names the figure's number, in the sentence's case
     assert '<a href="#fig-scores">рисунок 1</a>' in printed
+    assert '<a href="#fig-scores">рисунок 1</a>' in html
 
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", "size:A4"), ("Letter", "size:letter")])
