@@ -21,7 +21,7 @@ from cxbench.captions import Caption
 from cxbench.errors import ParameterError
 from cxbench.i18n import translate
 from cxbench.publish.html import export_html
-from cxbench.publish.pdf import print_page, write_pdf
+from cxbench.publish.pdf import print_page, report_title, write_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -57,7 +57,7 @@ def _notebook() -> nbformat.NotebookNode:
     return new_notebook(
         cells=[
             new_markdown_cell("# Developer notes", metadata={"tags": ["remove-cell"]}),
-            new_code_cell(outputs=[_markdown("# The <report>\n\nIntro.")]),
+            new_code_cell(outputs=[_markdown("# The &lt;report&gt;\n\nIntro.")]),
             new_code_cell(outputs=[_markdown("Data note: synthetic.", "data_note")]),
             new_code_cell(outputs=[_markdown("## Scores & more\n\nWhat they are.")]),
             new_code_cell(outputs=[_table("tab-scores", "Scores <b>")]),
@@ -71,9 +71,13 @@ def _notebook() -> nbformat.NotebookNode:
 
 
 def test_the_printed_page_has_a_cover_contents_and_the_report_in_order():
-    page = print_page(_notebook(), title="Report <1>", language="en", edition=2023)
+    page = print_page(
+        _notebook(), title="Report <1>", language="en", edition=2023, subject="Report <1>"
+    )
     cover, rest = page.split('<nav class="contents">')
-    assert "<h1>Report &lt;1&gt;</h1>" in cover and "Edition 2023" in cover
+    # the report's own title, and what it is on under it
+    assert "<h1>The &lt;report&gt;</h1>" in cover and "Edition 2023" in cover
+    assert '<p class="subject">Report &lt;1&gt;</p>' in cover
     assert "Data note: synthetic." in cover and "Data note" not in rest  # on the cover
     contents, body = rest.split("<main>")
     # every section, by an id that the body holds, the report's own title left out
@@ -206,7 +210,10 @@ def test_the_pdf_reads_as_a_published_report(printed, language, kind):
     headings = [html.unescape(h) for h in headings]
     assert len(headings) >= 5
     # the cover: title and edition, no page number
-    assert " ".join(job.title.split()) in pages[0]
+    own = report_title(executed)  # the report's own title names it in print
+    assert own and own in pages[0]
+    if kind == "sector":  # with the sector it is on
+        assert job.title in pages[0].replace(own, "")
     assert translate("print_edition", language, edition=2023) in pages[0]
     assert not re.search(r"\d+ (of|/|из) \d+$", pages[0])
     # the contents list every section with its page
@@ -220,7 +227,7 @@ def test_the_pdf_reads_as_a_published_report(printed, language, kind):
     # no page ends with a heading (the running header and footer set aside)
     footer = translate("print_page", language, page=0, pages=total).split("0")[0]
     for text in pages[2:]:
-        body = text[: text.rfind(" ".join(job.title.split()))].strip()
+        body = text[: text.rfind(own)].strip()  # before the running header
         for heading in headings:
             assert not body.endswith(heading), (heading, body[-200:], footer)
     # figures and tables numbered as on the HTML page
@@ -246,7 +253,12 @@ def test_the_deck_has_a_slide_per_chart_titled_by_its_finding(printed, language)
         )
         slides = list(deck.slides)
         assert len(slides) == 1 + figures
-        assert slides[0].shapes.title.text == result.job.title
+        executed = nbformat.read(str(result.job.executed), as_version=4)
+        assert slides[0].shapes.title.text == report_title(executed)
+        subtitle = slides[0].placeholders[1].text
+        assert translate("print_edition", language, edition=2023) in subtitle
+        if result.job.kind == "sector":  # the sector in focus, which the title does not say
+            assert result.job.title in subtitle
         for slide in slides[1:]:
             pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
             assert len(pictures) == 1 and slide.shapes.title.text.strip()
@@ -397,4 +409,4 @@ def test_the_pdf_is_tagged_titled_and_in_the_reader_s_language(tmp_path):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # PDF/UA: tagged
     assert root["/Lang"] == "tr"
-    assert reader.metadata.title == "Rapor" and reader.metadata.author == "CX Lab"
+    assert reader.metadata.title == "The <report>" and reader.metadata.author == "CX Lab"

@@ -42,7 +42,7 @@ from .manifest import (
     reusable,
     write_manifest,
 )
-from .pdf import write_pdf
+from .pdf import report_title, write_pdf
 from .plan import (
     Outputs,
     ReportJob,
@@ -195,6 +195,11 @@ def _check_outputs(outputs: Outputs) -> None:
     _theme(outputs.theme)  # a theme file that cannot be used is refused here
 
 
+def _subject(job: ReportJob) -> str:
+    """What a report's own title does not say: the sector a sector report is on."""
+    return job.title if job.kind == "sector" else ""
+
+
 def _edition_line(job: ReportJob) -> str:
     """The edition as a title slide says it ("Edition 2023"), or nothing."""
     from ..i18n import translate
@@ -279,13 +284,15 @@ def run_report(
                     paper=outputs.paper,
                     theme=theme,
                     contents=job.kind != "scorecard",
+                    subject=_subject(job),
                 )
             if outputs.pptx:
+                # the report's own title; the sector in focus and the edition under it
                 write_slides(
                     executed,
                     job.pptx,
-                    title=job.title,
-                    subtitle=_edition_line(job),
+                    title=report_title(executed) or job.title,
+                    subtitle=" · ".join(t for t in (_subject(job), _edition_line(job)) if t),
                     language=job.language,
                     notes=report_notes(executed),
                     theme=theme,

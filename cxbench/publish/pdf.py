@@ -32,7 +32,7 @@ from ..errors import ParameterError
 from ..files import write_atomic
 from ..i18n import check_language, translate
 
-__all__ = ["PAPER_SIZES", "print_page", "write_pdf"]
+__all__ = ["PAPER_SIZES", "print_page", "report_title", "write_pdf"]
 
 #: The paper sizes a report prints on (CSS ``@page`` sizes).
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -230,6 +230,7 @@ def _stylesheet(language: str, paper: str, theme: Any, cover: bool) -> str:
         ".cover .organisation{font-size:11pt;color:#555;string-set:organisation content()}"
         ".cover h1{font-size:24pt;margin:4mm 0 6mm;border:none;"
         "string-set:report-title content()}"
+        ".cover .subject{font-size:15pt;color:#333;margin:0 0 3mm}"
         ".cover .edition{font-size:13pt;color:#444;string-set:report-edition content()}"
         ".cover .note{margin-top:30mm;font-size:9pt;color:#444;max-width:140mm}"
         ".cover .made{margin-top:6mm;font-size:8pt;color:#777}"
@@ -278,10 +279,46 @@ def _contents(headings: list[tuple[int, str, str]], language: str) -> str:
     return f'<nav class="contents"><h2>{title}</h2><ol>{items}</ol></nav>'
 
 
+_FIRST_TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
+
+
+def _own_title(blocks: list[_Block]) -> str:
+    """The report's own title, as plain text: the ``# heading`` it opens with."""
+    if not blocks or blocks[0].kind != "heading":
+        return ""
+    found = _FIRST_TITLE.search(blocks[0].html)
+    if found is None:
+        return ""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).split())
+
+
+def report_title(notebook: Any) -> str:
+    """The title an executed report gives itself (its opening ``# heading``), as plain
+    text; empty when it opens with none.
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> out = new_output("display_data", {"text/markdown": "# Scores &amp; *more*\\n\\nText."})
+    >>> report_title(new_notebook(cells=[new_code_cell(outputs=[out])]))
+    'Scores & more'
+    """
+    first = next(_blocks(notebook), None)
+    return _own_title([first] if first is not None else [])
+
+
 def _cover(
-    title: str, edition: object, note: str, language: str, theme: Any, *, page: bool = True
+    title: str,
+    edition: object,
+    note: str,
+    language: str,
+    theme: Any,
+    *,
+    page: bool = True,
+    subject: str = "",
 ) -> str:
-    """The cover page, or (``page=False``) the title block that opens the first page."""
+    """The cover page, or (``page=False``) the title block that opens the first page;
+    ``subject`` (e.g. the sector in focus) under the title."""
     from .. import __version__
 
     esc = html.escape
@@ -292,6 +329,8 @@ def _cover(
     organisation = getattr(theme, "organisation", "") if theme is not None else ""
     parts.append(f'<p class="organisation">{esc(organisation)}</p>')
     parts.append(f"<h1>{esc(title)}</h1>")
+    if subject:
+        parts.append(f'<p class="subject">{esc(subject)}</p>')
     if edition is not None:
         edition_text = translate("print_edition", language, edition=edition)
         parts.append(f'<p class="edition">{esc(edition_text)}</p>')
@@ -311,6 +350,7 @@ def print_page(
     paper: str = "a4",
     theme: Any = None,
     contents: bool = True,
+    subject: str = "",
 ) -> str:
     """The printed report as one HTML document for WeasyPrint: cover, contents and the
     notebook's outputs laid out for paper, figures and tables numbered.
@@ -320,7 +360,10 @@ def print_page(
     notebook : dict or NotebookNode
         An executed report notebook.
     title : str
-        The report's title (cover and running header); escaped.
+        The report's title when its notebook opens with no ``# heading`` of its own
+        (the cover and the running header use that heading first); escaped.
+    subject : str
+        Said under the title on the cover, e.g. the sector a sector report is on.
     language : str
         The reader's language: numbers, "Page x of y", the contents' title.
     edition : int, optional
@@ -349,18 +392,22 @@ def print_page(
     blocks = list(_blocks(figure_outputs(notebook)))
     notes = [block.html for block in blocks if block.kind == "note"]
     blocks = [block for block in blocks if block.kind != "note"]
-    # the cover names the report: its own first title is not repeated
-    if blocks and blocks[0].kind == "heading":
-        first = re.sub(r"<h1>.*?</h1>", "", blocks[0].html, count=1, flags=re.S)
-        blocks[0] = _Block("text" if first != blocks[0].html else "heading", first)
+    # the cover names the report by its own first title, which is then not repeated
+    own = _own_title(blocks)
+    if own:
+        first = _FIRST_TITLE.sub("", blocks[0].html, count=1)
+        blocks[0] = _Block("text", first)
+    cover = _cover(
+        own or title, edition, "".join(notes), language, theme, page=contents, subject=subject
+    )
     body, headings = _with_ids("".join(_grouped(blocks)))
     body = number_items(body, language)
     return (
         f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>{_meta(theme)}"
+        f"<title>{html.escape(own or title)}</title>{_meta(theme)}"
         f"<style>{_stylesheet(language, key, theme, contents)}</style></head>"
         f"{'<body>' if contents else '<body class=compact>'}"
-        f"{_cover(title, edition, ''.join(notes), language, theme, page=contents)}"
+        f"{cover}"
         f"{_contents(headings, language) if contents else ''}<main>{body}</main></body></html>"
     )
 
@@ -375,6 +422,7 @@ def write_pdf(
     paper: str = "a4",
     theme: Any = None,
     contents: bool = True,
+    subject: str = "",
 ) -> Path:
     """Write the printed report (:func:`print_page`) as a tagged PDF (PDF/UA-1: its
     structure and the charts' captions reach a screen reader), atomically: a failing
@@ -400,6 +448,7 @@ def write_pdf(
         paper=paper,
         theme=theme,
         contents=contents,
+        subject=subject,
     )
     # tagged (PDF/UA-1): headings, tables and the charts' captions as alternative text
     # reach a screen reader, at no cost in time
