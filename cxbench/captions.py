@@ -19,16 +19,19 @@ import copy
 import html
 import re
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from .i18n import translate
 
 __all__ = [
+    "HIDDEN_TAGS",
     "Caption",
     "caption_of",
     "figure_outputs",
     "number_items",
+    "output_about",
     "see",
     "set_caption",
 ]
@@ -140,16 +143,39 @@ def _show_captions() -> None:
     formatter.for_type(Figure, png_with_caption)
 
 
-def _output_caption(output: dict) -> dict | None:
-    """The caption metadata of a notebook output's picture, or None."""
+#: Cells a reader never sees: developer notes, the parameters (papermill gives the
+#: injected ones a new random id on every run) and papermill's note on a failed cell.
+HIDDEN_TAGS = frozenset(
+    {"remove-cell", "parameters", "injected-parameters", "papermill-error-cell-tag"}
+)
+
+
+def output_about(output: Mapping[str, Any], media: str) -> Mapping[str, Any]:
+    """What cxbench says of a notebook output: ``metadata[media]["cxbench"]``, where
+    IPython keeps what a formatter of ``media`` returned (a chart's caption, a
+    finding's kind), or ``metadata["cxbench"]``; empty when it says nothing.
+
+    Examples
+    --------
+    >>> output_about({"metadata": {"image/png": {"cxbench": {"kind": "figure"}}}}, "image/png")
+    {'kind': 'figure'}
+    >>> output_about({"metadata": {"cxbench": {"kind": "finding"}}}, "text/markdown")
+    {'kind': 'finding'}
+    >>> output_about({}, "image/png")
+    {}
+    """
     metadata = output.get("metadata") or {}
-    found = (metadata.get("image/png") or {}).get(METADATA_KEY) or metadata.get(METADATA_KEY)
-    if isinstance(found, dict) and found.get("kind") == "figure":
-        return found
-    return None
+    of_media = metadata.get(media)
+    for found in (
+        of_media.get(METADATA_KEY) if isinstance(of_media, Mapping) else None,
+        metadata.get(METADATA_KEY),
+    ):
+        if isinstance(found, Mapping):
+            return found
+    return {}
 
 
-def _figure_html(png: str, caption: dict, size: dict) -> str:
+def _figure_html(png: str, caption: Mapping[str, Any], size: Mapping[str, Any]) -> str:
     esc = html.escape
     text = str(caption.get("caption", ""))
     ident = str(caption.get("id", "fig"))
@@ -187,9 +213,9 @@ def figure_outputs(notebook: Any) -> Any:
     result = copy.deepcopy(notebook)
     for cell in result.get("cells", []):
         for output in cell.get("outputs", []):
-            caption = _output_caption(output)
+            caption = output_about(output, "image/png")
             png = (output.get("data") or {}).get("image/png")
-            if caption is None or not isinstance(png, str):
+            if caption.get("kind") != "figure" or not isinstance(png, str):
                 continue
             png = "".join(png.split())
             try:

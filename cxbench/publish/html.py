@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..captions import figure_outputs, number_items
+from ..captions import HIDDEN_TAGS, figure_outputs, number_items
 from ..errors import ParameterError
 from ..files import write_atomic
 from ..i18n import format_number, translate
@@ -37,11 +37,8 @@ def _exporter() -> Any:
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    # the parameter cells have no output, and papermill gives the injected one a new
-    # random id on every run: leaving them out keeps the HTML the same run after run
-    remover = TagRemovePreprocessor(
-        remove_cell_tags={"remove-cell", "parameters", "injected-parameters"}, enabled=True
-    )
+    # leaving out the parameters keeps the HTML the same run after run
+    remover = TagRemovePreprocessor(remove_cell_tags=set(HIDDEN_TAGS), enabled=True)
     exporter = HTMLExporter(
         exclude_input=True,
         exclude_input_prompt=True,

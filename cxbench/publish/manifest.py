@@ -71,8 +71,7 @@ def job_fingerprint(
         "code": code_fingerprint(),
         "job": [job.kind, job.name, job.language, job.title],
         "parameters": job.parameters,
-        # a report made as before without a PDF or deck digests as it always did
-        "pdf": outputs.pdf if outputs == Outputs(pdf=outputs.pdf) else outputs.describe(),
+        "outputs": outputs.describe(),
         "inputs": inputs,
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)

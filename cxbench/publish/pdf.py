@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..captions import figure_outputs, number_items
+from ..captions import HIDDEN_TAGS, figure_outputs, number_items, output_about
 from ..errors import ParameterError
 from ..files import write_atomic
 from ..i18n import check_language, translate
@@ -37,9 +37,6 @@ __all__ = ["PAPER_SIZES", "print_page", "report_title", "write_pdf"]
 #: The paper sizes a report prints on (CSS ``@page`` sizes).
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 
-# as on the HTML page, plus papermill's note on a failed cell (a failed report is
-# never printed, but a notebook run by hand may hold one)
-_SKIPPED_TAGS = {"remove-cell", "parameters", "injected-parameters", "papermill-error-cell-tag"}
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 
 
@@ -65,18 +62,12 @@ def _markdown(text: str) -> str:
     return _HEADING_ID.sub(r"<h\1>", body)
 
 
-def _cxbench_kind(output: dict, mime: str) -> str:
-    metadata = output.get("metadata") or {}
-    found = (metadata.get(mime) or {}).get("cxbench") or metadata.get("cxbench") or {}
-    return str(found.get("kind", "")) if isinstance(found, dict) else ""
-
-
 def _blocks(notebook: Any) -> Iterator[_Block]:
     """The printed blocks of an executed notebook, in order: what the reader sees of
     every output (developer cells and the parameters left out, as on the HTML page)."""
     for cell in notebook.get("cells", []):
         tags = set((cell.get("metadata") or {}).get("tags", []))
-        if tags & _SKIPPED_TAGS:
+        if tags & HIDDEN_TAGS:
             continue
         if cell.get("cell_type") == "markdown":
             source = "".join(cell.get("source", ""))
@@ -100,7 +91,7 @@ def _blocks(notebook: Any) -> Iterator[_Block]:
                 text = "".join(data["text/markdown"])
                 if not text.strip():
                     continue
-                kind = _cxbench_kind(output, "text/markdown")
+                kind = str(output_about(output, "text/markdown").get("kind", ""))
                 if kind not in ("finding", "data_note"):
                     kind = "heading" if text.lstrip().startswith("#") else "text"
                 yield _Block("note" if kind == "data_note" else kind, _markdown(text))

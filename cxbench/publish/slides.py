@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..captions import HIDDEN_TAGS, output_about
 from ..errors import ParameterError, UnusableFileError
 from ..files import write_atomic
 from ..i18n import check_language
@@ -59,7 +60,6 @@ DEFAULT_FONT = "DejaVu Sans"
 WIDESCREEN = (12_192_000, 6_858_000)
 STANDARD = (9_144_000, 6_858_000)
 
-_SKIPPED_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
 _LANGUAGE_TAGS = {"en": "en-GB", "tr": "tr-TR", "ru": "ru-RU"}
 # CSS generic families and system aliases: no font file bears these names
 _GENERIC_FONTS = frozenset(
@@ -251,7 +251,7 @@ def _outputs(nb: Mapping[str, Any]) -> Iterator[_Output]:
     cannot be read is left out with a warning naming its cell."""
     for index, cell in enumerate(nb.get("cells", ())):
         tags = set(cell.get("metadata", {}).get("tags", ()))
-        if tags & _SKIPPED_TAGS:
+        if tags & HIDDEN_TAGS:
             continue
         if cell.get("cell_type") == "markdown":
             heading = _heading(_text(cell.get("source")))
@@ -268,7 +268,7 @@ def _output(output: Mapping[str, Any], cell: int, number: int) -> Iterator[_Outp
         return
     data = output.get("data") or {}
     if "image/png" in data:
-        about = _about(output, "image/png")
+        about = output_about(output, "image/png")
         try:
             image, size = _picture(data["image/png"])
         except ValueError as exc:
@@ -288,35 +288,10 @@ def _output(output: Mapping[str, Any], cell: int, number: int) -> Iterator[_Outp
         )
     elif "text/markdown" in data:
         markdown = _text(data["text/markdown"])
-        if _about(output, "text/markdown").get("kind") == "finding":
+        if output_about(output, "text/markdown").get("kind") == "finding":
             yield _Output("finding", cell, plain_text(markdown))
         elif (heading := _heading(markdown)) is not None:
             yield _Output("heading", cell, heading[1], level=heading[0])
-
-
-def _about(output: Mapping[str, Any], media: str) -> Mapping[str, Any]:
-    """What cxbench says of an output: ``metadata["cxbench"]``, or
-    ``metadata[media]["cxbench"]`` where IPython keeps what a formatter of ``media``
-    returned (:mod:`cxbench.captions` puts a chart's caption there).
-
-    Examples
-    --------
-    >>> _about({"metadata": {"image/png": {"cxbench": {"kind": "figure"}}}}, "image/png")
-    {'kind': 'figure'}
-    >>> _about({"metadata": {"cxbench": {"kind": "finding"}}}, "text/markdown")
-    {'kind': 'finding'}
-    >>> _about({}, "image/png")
-    {}
-    """
-    metadata = output.get("metadata") or {}
-    of_media = metadata.get(media)
-    for found in (
-        of_media.get("cxbench") if isinstance(of_media, Mapping) else None,
-        metadata.get("cxbench"),
-    ):
-        if isinstance(found, Mapping):
-            return found
-    return {}
 
 
 def report_notes(notebook: Mapping[str, Any]) -> str:
@@ -335,11 +310,14 @@ def report_notes(notebook: Mapping[str, Any]) -> str:
     """
     parts = []
     for cell in notebook.get("cells", ()):
-        if set(cell.get("metadata", {}).get("tags", ())) & _SKIPPED_TAGS:
+        if set(cell.get("metadata", {}).get("tags", ())) & HIDDEN_TAGS:
             continue
         for output in cell.get("outputs", ()):
             markdown = _text((output.get("data") or {}).get("text/markdown"))
-            if markdown and _about(output, "text/markdown").get("kind") in ("data_note", "method"):
+            if markdown and output_about(output, "text/markdown").get("kind") in (
+                "data_note",
+                "method",
+            ):
                 parts.append(plain_text(markdown))
     return "\n\n".join(part for part in parts if part)
 
